@@ -1,0 +1,69 @@
+"""Turning what a person typed into an FTS5 query, and a hit into a plain-text snippet.
+
+Words are taken literally: each becomes a quoted FTS5 string, so `"`, `-`, `*`, `AND`,
+`NEAR(` and friends are just text. All words must match; the last is a prefix, so
+results can follow a person's typing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .models import Role, SearchHit
+from .rows import decode_time
+
+SNIPPET_CHARS = 160
+# What FTS5's unicode61 tokenizer treats as a word: letters, digits, and everything
+# outside ASCII that is not a separator. Close enough to locate matches for highlighting.
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query as the index sees them (separators dropped)."""
+    return _TOKEN.findall(text or "")
+
+
+def match_expression(words: list[str]) -> str:
+    """An FTS5 MATCH expression: every word quoted, the last one as a prefix."""
+    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def make_hit(row: tuple[Any, ...], words: list[str]) -> SearchHit:
+    """A SearchHit from (id, thread_id, role, content, created_at, title)."""
+    message_id, thread_id, role, content, created_at, title = row
+    snippet, highlights = snippet_with_highlights(content, words)
+    return SearchHit.model_construct(
+        thread_id=thread_id,
+        message_id=message_id,
+        snippet=snippet,
+        highlights=highlights,
+        role=Role(role),
+        created_at=decode_time(created_at),
+        thread_title=title,
+    )
+
+
+def snippet_with_highlights(content: str, words: list[str], width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
+    """A one-line window of `content` around the first match, and the matches' offsets in it."""
+    lowered = [w.casefold() for w in words]
+    last = len(lowered) - 1
+
+    def matches(token: str) -> bool:
+        t = token.casefold()
+        return any(t == w or (i == last and t.startswith(w)) for i, w in enumerate(lowered))
+
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(content) if matches(m.group())]
+    first = spans[0][0] if spans else 0
+    start = max(0, first - width // 3)
+    end = min(len(content), start + width)
+    window = content[start:end]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(content) else ""
+    # One line: newlines and tabs become spaces (same length, so offsets hold).
+    flat = window.replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    shift = len(prefix) - start
+    highlights = [(s + shift, e + shift) for s, e in spans if s >= start and e <= end]
+    return prefix + flat + suffix, highlights

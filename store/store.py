@@ -1,0 +1,1114 @@
+"""The Store: the async API of design.md §2 over one SQLite file.
+
+Every public method is one transaction run in one hop on a connection's thread (see
+`connection.py`). Writes go through the single writer connection with `BEGIN IMMEDIATE`;
+reads go through a separate reader connection, so a long read never holds up a write.
+The `_tx_*` functions are those transactions: plain synchronous code on a sqlite3
+connection, each checking the invariants before it writes anything and appending
+exactly one event per thread it changes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Generator
+
+import aiosqlite
+
+from . import connection
+from .errors import InvalidOperation, NotFound, StoreError
+from .models import (
+    MOVE_KINDS,
+    Checkpoint,
+    CheckpointKind,
+    Event,
+    EventKind,
+    Message,
+    MessageId,
+    Role,
+    SearchHit,
+    Thread,
+    ThreadId,
+    ThreadStatus,
+)
+from .rows import (
+    CHECKPOINT_COLUMNS,
+    EVENT_COLUMNS,
+    MESSAGE_COLUMNS,
+    THREAD_COLUMNS,
+    checkpoint_from_row,
+    encode_json,
+    encode_time,
+    event_from_row,
+    message_from_row,
+    thread_from_row,
+)
+from .schema import migrate
+from .search import make_hit, match_expression, query_words
+
+Clock = Callable[[], datetime]
+Row = tuple[Any, ...]
+
+_MOVE_KIND_VALUES = tuple(k.value for k in MOVE_KINDS)
+# How many of the newest-inserted matches search() sorts by time; see `search`.
+_SEARCH_WINDOW = 2000
+
+
+def utc_now() -> datetime:
+    """The default clock."""
+    return datetime.now(timezone.utc)
+
+
+class Store:
+    """An open Grove database. Create one with `Store.open(path)`."""
+
+    def __init__(
+        self, path: str, writer: aiosqlite.Connection, reader: aiosqlite.Connection, clock: Clock
+    ) -> None:
+        self.db_path = path
+        """Where the database file is (":memory:" for a private in-memory one)."""
+        self._writer = writer
+        self._reader = reader
+        self._clock = clock
+        self._closed = False
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @staticmethod
+    def open(path: str | Path, clock: Clock | None = None) -> _StoreOpener:
+        """Open (creating and migrating if needed) the database at `path`.
+
+        Use as `async with Store.open(path) as store:` or `store = await Store.open(path)`.
+        """
+        return _StoreOpener(str(path), clock or utc_now)
+
+    @classmethod
+    async def _open(cls, path: str, clock: Clock) -> Store:
+        in_memory = path == connection.MEMORY
+        if not in_memory:
+            target = Path(path)
+            if target.is_dir():
+                raise StoreError(f"{path} is a folder; give the path of a database file.")
+            connection.create_private_file(target)
+        writer = await connection.connect(path)
+        try:
+            try:
+                await connection.run_plain(writer, migrate)
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{path} is not a Grove database SQLite can read ({exc}).") from exc
+            # An in-memory database exists only on its one connection, so it reads there too.
+            reader = writer if in_memory else await connection.connect(path)
+        except BaseException:
+            await writer.close()
+            raise
+        return cls(path, writer, reader, clock)
+
+    async def close(self) -> None:
+        """Close both connections. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._reader is not self._writer:
+            await self._reader.close()
+        await self._writer.close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    def now(self) -> datetime:
+        """The store's clock (injectable, so tests and snapshots are deterministic)."""
+        return self._clock()
+
+    async def _write(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await connection.run_write(self._writer, fn, *args)
+
+    async def _read(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await connection.run_read(self._reader, fn, *args)
+
+    def _stamp(self) -> str:
+        return encode_time(self._clock())
+
+    # ------------------------------------------------------------------ threads
+
+    async def create_thread(
+        self,
+        title: str | None = None,
+        *,
+        status: ThreadStatus | str = ThreadStatus.IDLE,
+        source: str = "grove",
+        project: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> Thread:
+        """A new, empty thread."""
+        status_value = _thread_status(status).value
+        row = await self._write(_tx_create_thread, self._stamp(), title, status_value, source, project, metadata)
+        return thread_from_row(row)
+
+    async def get_thread(self, thread_id: ThreadId) -> Thread:
+        """The thread, or NotFound."""
+        return thread_from_row(await self._read(_thread_row, thread_id))
+
+    async def list_threads(
+        self,
+        *,
+        status: ThreadStatus | str | None = None,
+        include_archived: bool = False,
+        query: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        source: str | None = None,
+        archived_only: bool = False,
+    ) -> list[Thread]:
+        """Threads, most recently updated first.
+
+        Args:
+            status: only threads with this status.
+            include_archived: also archived threads.
+            query: only threads whose title contains this text (case-insensitive).
+            limit: page size.
+            offset: how many to skip.
+            source: only threads from this source (claude-code, codex, chatgpt, grove).
+            archived_only: only archived threads.
+        """
+        clauses: list[str] = []
+        params: list[Any] = []
+        if archived_only:
+            clauses.append("archived_at IS NOT NULL")
+        elif not include_archived:
+            clauses.append("archived_at IS NULL")
+        if status is not None:
+            clauses.append("status = ?")
+            params.append(_thread_status(status).value)
+        if source is not None:
+            clauses.append("source = ?")
+            params.append(source)
+        if query:
+            clauses.append("title LIKE ? ESCAPE '\\'")
+            params.append("%" + _like_escape(query) + "%")
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        sql = (
+            f"SELECT {THREAD_COLUMNS} FROM threads {where} "
+            "ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?"
+        )
+        params += [max(0, limit), max(0, offset)]
+        rows = await self._read(_fetchall, sql, tuple(params))
+        return [thread_from_row(r) for r in rows]
+
+    async def count_threads(self, *, include_archived: bool = False) -> int:
+        """How many threads there are (archived ones only when asked)."""
+        sql = "SELECT count(*) FROM threads" + ("" if include_archived else " WHERE archived_at IS NULL")
+        rows = await self._read(_fetchall, sql, ())
+        return int(rows[0][0])
+
+    async def update_thread(
+        self, thread_id: ThreadId, *, title: str | None = None, status: ThreadStatus | str | None = None
+    ) -> Thread:
+        """Change a thread's title and/or status."""
+        if title is None and status is None:
+            raise InvalidOperation("Nothing to update: give a new title or a new status.")
+        status_value = None if status is None else _thread_status(status).value
+        row = await self._write(_tx_update_thread, self._stamp(), thread_id, title, status_value)
+        return thread_from_row(row)
+
+    async def archive_thread(self, thread_id: ThreadId) -> Thread:
+        """Hide a thread from the default list; nothing in it changes."""
+        return thread_from_row(await self._write(_tx_archive, self._stamp(), thread_id, True))
+
+    async def unarchive_thread(self, thread_id: ThreadId) -> Thread:
+        """Bring an archived thread back to the default list."""
+        return thread_from_row(await self._write(_tx_archive, self._stamp(), thread_id, False))
+
+    async def delete_thread(self, thread_id: ThreadId) -> None:
+        """Delete a thread with all its messages, checkpoints and events. Cannot be undone."""
+        await self._write(_tx_delete_thread, thread_id)
+
+    # ------------------------------------------------------------------ the tree
+
+    async def append(
+        self,
+        thread_id: ThreadId,
+        role: Role | str,
+        content: str,
+        *,
+        data: dict[str, Any] | None = None,
+        created_at: datetime | None = None,
+    ) -> Message:
+        """Add a message as a child of the current leaf and move the head to it."""
+        role_value = _checked_content(role, content)
+        stamp = self._stamp()
+        made = encode_time(created_at) if created_at is not None else stamp
+        row = await self._write(_tx_append, stamp, made, thread_id, role_value, content, data)
+        return message_from_row(row)
+
+    async def fork(
+        self, message_id: MessageId, role: Role | str, content: str, *, data: dict[str, Any] | None = None
+    ) -> Message:
+        """Add a message as a new child of ANY message (a branch) and move the head to it."""
+        role_value = _checked_content(role, content)
+        row = await self._write(_tx_fork, self._stamp(), message_id, role_value, content, data)
+        return message_from_row(row)
+
+    async def fork_thread(self, message_id: MessageId, *, title: str | None = None) -> Thread:
+        """A new thread holding a copy of root..message; lineage is recorded in both threads."""
+        return thread_from_row(await self._write(_tx_fork_thread, self._stamp(), message_id, title))
+
+    async def get_message(self, message_id: MessageId) -> Message:
+        """The message, or NotFound."""
+        return message_from_row(await self._read(_message_row, message_id))
+
+    async def path(self, thread_id: ThreadId, leaf_id: MessageId | None = None) -> list[Message]:
+        """Messages from the root to `leaf_id` (default: the current leaf), oldest first."""
+        rows = await self._read(_rx_path, thread_id, leaf_id)
+        return [message_from_row(r) for r in rows]
+
+    async def messages(self, thread_id: ThreadId) -> list[Message]:
+        """Every message of the thread, every branch, in the order they were stored."""
+        rows = await self._read(_rx_thread_messages, thread_id)
+        return [message_from_row(r) for r in rows]
+
+    async def children(self, message_id: MessageId) -> list[Message]:
+        """The message's children, oldest first."""
+        rows = await self._read(_rx_children, message_id)
+        return [message_from_row(r) for r in rows]
+
+    async def siblings(self, message_id: MessageId) -> list[Message]:
+        """The message and its siblings (children of the same parent), oldest first."""
+        rows = await self._read(_rx_siblings, message_id)
+        return [message_from_row(r) for r in rows]
+
+    async def leaves(self, thread_id: ThreadId) -> list[Message]:
+        """Every message of the thread without children, newest first."""
+        rows = await self._read(_rx_leaves, thread_id)
+        return [message_from_row(r) for r in rows]
+
+    async def set_leaf(self, thread_id: ThreadId, message_id: MessageId) -> Thread:
+        """Move the head to any message of this thread."""
+        return thread_from_row(await self._write(_tx_set_leaf, self._stamp(), thread_id, message_id))
+
+    async def switch_sibling(self, message_id: MessageId, step: int) -> Thread:
+        """Move the head to the newest leaf under the sibling `step` places away (+1 or -1)."""
+        if not isinstance(step, int) or step == 0:
+            raise InvalidOperation("Give a step of +1 (next sibling) or -1 (previous sibling).")
+        return thread_from_row(await self._write(_tx_switch_sibling, self._stamp(), message_id, step))
+
+    async def rewind(
+        self,
+        thread_id: ThreadId,
+        *,
+        to: MessageId | None = None,
+        by: int | None = None,
+        before: datetime | None = None,
+    ) -> Thread:
+        """Move the head back along the active path; what it leaves stays as a branch.
+
+        Exactly one of: `to` an ancestor on the current path, `by` N messages, or
+        `before` a moment (the head moves to the newest path message older than it).
+        """
+        given = sum(x is not None for x in (to, by, before))
+        if given != 1:
+            raise InvalidOperation("Say where to rewind to: give exactly one of to, by or before.")
+        if by is not None and (not isinstance(by, int) or by < 1):
+            raise InvalidOperation("Rewind by a whole number of messages, 1 or more.")
+        if before is not None and before.tzinfo is None:
+            raise InvalidOperation("Give `before` as a timezone-aware time.")
+        before_text = encode_time(before) if before is not None else None
+        row = await self._write(_tx_rewind, self._stamp(), thread_id, to, by, before_text)
+        return thread_from_row(row)
+
+    async def undo(self, thread_id: ThreadId) -> Thread:
+        """Move the head back to where it was before the latest move not yet undone."""
+        return thread_from_row(await self._write(_tx_undo, self._stamp(), thread_id))
+
+    async def delete_branch(self, message_id: MessageId, *, force: bool = False) -> Thread:
+        """Delete a message and all its descendants.
+
+        Refuses when a checkpoint points inside the branch, unless `force` (which deletes
+        those checkpoints too). A head inside the branch moves to the message's parent.
+        """
+        return thread_from_row(await self._write(_tx_delete_branch, self._stamp(), message_id, force))
+
+    # ------------------------------------------------------------------ checkpoints
+
+    async def save_checkpoint(
+        self,
+        thread_id: ThreadId,
+        name: str,
+        *,
+        message_id: MessageId | None = None,
+        note: str | None = None,
+        state: dict[str, Any] | None = None,
+        kind: CheckpointKind | str = CheckpointKind.MANUAL,
+    ) -> Checkpoint:
+        """Save (or overwrite, by name) a checkpoint at a message (default: the head)."""
+        clean = (name or "").strip()
+        if not clean:
+            raise InvalidOperation("A checkpoint needs a name.")
+        try:
+            kind_value = CheckpointKind(kind).value
+        except ValueError:
+            raise InvalidOperation(f"Unknown checkpoint kind {kind!r}; use manual, auto or imported.") from None
+        row = await self._write(
+            _tx_save_checkpoint, self._stamp(), thread_id, clean, message_id, note, state, kind_value
+        )
+        return checkpoint_from_row(row)
+
+    async def list_checkpoints(self, thread_id: ThreadId) -> list[Checkpoint]:
+        """The thread's checkpoints, newest first."""
+        rows = await self._read(_rx_checkpoints, thread_id)
+        return [checkpoint_from_row(r) for r in rows]
+
+    async def get_checkpoint(self, thread_id: ThreadId, name: str | None = None) -> Checkpoint:
+        """The checkpoint with this name, or the newest one when no name is given."""
+        return checkpoint_from_row(await self._read(_checkpoint_row, thread_id, name))
+
+    async def restore_checkpoint(self, thread_id: ThreadId, name: str) -> Thread:
+        """Move the head to the checkpoint's message."""
+        return thread_from_row(await self._write(_tx_restore_checkpoint, self._stamp(), thread_id, name))
+
+    async def delete_checkpoint(self, thread_id: ThreadId, name: str) -> None:
+        """Delete a checkpoint; its message stays."""
+        await self._write(_tx_delete_checkpoint, self._stamp(), thread_id, name)
+
+    # ------------------------------------------------------------------ events, search
+
+    async def events(
+        self,
+        thread_id: ThreadId | None = None,
+        *,
+        kinds: Iterable[EventKind | str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after_seq: int | None = None,
+        limit: int = 100,
+    ) -> list[Event]:
+        """The timeline, oldest first: one thread's events, or every thread's.
+
+        `after_seq` pages forward: with a thread it compares `Event.seq`, across all
+        threads it compares `Event.id` (the global order).
+        """
+        clauses: list[str] = []
+        params: list[Any] = []
+        if thread_id is not None:
+            clauses.append("thread_id = ?")
+            params.append(thread_id)
+        if kinds is not None:
+            values = [EventKind(k).value for k in kinds]
+            clauses.append(f"kind IN ({','.join('?' * len(values))})")
+            params += values
+        if since is not None:
+            clauses.append("created_at >= ?")
+            params.append(encode_time(since))
+        if until is not None:
+            clauses.append("created_at < ?")
+            params.append(encode_time(until))
+        if after_seq is not None:
+            clauses.append("seq > ?" if thread_id is not None else "id > ?")
+            params.append(after_seq)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        order = "seq" if thread_id is not None else "id"
+        sql = f"SELECT {EVENT_COLUMNS} FROM events {where} ORDER BY {order} LIMIT ?"
+        params.append(max(0, limit))
+        if thread_id is not None:
+            rows = await self._read(_rx_thread_events, thread_id, sql, tuple(params))
+        else:
+            rows = await self._read(_fetchall, sql, tuple(params))
+        return [event_from_row(r) for r in rows]
+
+    async def search(self, text: str, *, thread_id: ThreadId | None = None, limit: int = 50) -> list[SearchHit]:
+        """Messages containing every word of `text` (the last one as a prefix), newest first.
+
+        Words are taken literally: quotes, `-`, `*`, AND/OR/NOT are just text. The newest
+        `_SEARCH_WINDOW` matches by storage order are sorted by time, which is exact
+        unless a word matches more messages than that.
+        """
+        words = query_words(text)
+        if not words or limit <= 0:
+            return []
+        rows = await self._read(_rx_search, match_expression(words), thread_id, limit)
+        return [make_hit(row, words) for row in rows]
+
+    async def data_version(self) -> int:
+        """A number that changes whenever another connection commits to the database."""
+        return int(await connection.run_plain(self._reader, _data_version))
+
+    # ------------------------------------------------------------------ internals for importers
+
+    async def run_write(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run `fn(sqlite3_conn, *args)` as one write transaction (bulk paths: importers)."""
+        return await self._write(fn, *args)
+
+    async def run_read(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run `fn(sqlite3_conn, *args)` as one read transaction."""
+        return await self._read(fn, *args)
+
+
+class _StoreOpener:
+    """What `Store.open` returns: awaitable, and an async context manager."""
+
+    def __init__(self, path: str, clock: Clock) -> None:
+        self._path = path
+        self._clock = clock
+        self._store: Store | None = None
+
+    def __await__(self) -> Generator[Any, None, Store]:
+        return Store._open(self._path, self._clock).__await__()
+
+    async def __aenter__(self) -> Store:
+        self._store = await Store._open(self._path, self._clock)
+        return self._store
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._store is not None:
+            await self._store.close()
+
+
+# ---------------------------------------------------------------------- validation
+
+
+def _thread_status(status: ThreadStatus | str) -> ThreadStatus:
+    try:
+        return ThreadStatus(status)
+    except ValueError:
+        names = ", ".join(s.value for s in ThreadStatus)
+        raise InvalidOperation(f"Unknown thread status {status!r}; use one of {names}.") from None
+
+
+def _checked_content(role: Role | str, content: str) -> str:
+    try:
+        role_value = Role(role).value
+    except ValueError:
+        raise InvalidOperation(f"Unknown role {role!r}; use user, assistant, system or tool.") from None
+    if not isinstance(content, str):
+        raise InvalidOperation("Message content must be text.")
+    if role_value == Role.USER.value and not content.strip():
+        raise InvalidOperation("A user message cannot be blank; write something to send.")
+    return role_value
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# ---------------------------------------------------------------------- shared transaction steps
+
+
+def _fetchall(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[Row]:
+    return conn.execute(sql, params).fetchall()
+
+
+def _data_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA data_version").fetchone()[0]
+
+
+def _thread_row(conn: sqlite3.Connection, thread_id: ThreadId) -> Row:
+    row = conn.execute(f"SELECT {THREAD_COLUMNS} FROM threads WHERE id = ?", (thread_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"There is no thread {thread_id}.")
+    return row
+
+
+def _message_row(conn: sqlite3.Connection, message_id: MessageId) -> Row:
+    row = conn.execute(f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"There is no message {message_id}.")
+    return row
+
+
+def _head(conn: sqlite3.Connection, thread_id: ThreadId) -> MessageId | None:
+    row = conn.execute("SELECT current_leaf_id FROM threads WHERE id = ?", (thread_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"There is no thread {thread_id}.")
+    return row[0]
+
+
+def _message_in_thread(conn: sqlite3.Connection, thread_id: ThreadId, message_id: MessageId) -> Row:
+    row = _message_row(conn, message_id)
+    if row[1] != thread_id:
+        raise InvalidOperation(f"Message {message_id} belongs to thread {row[1]}, not to thread {thread_id}.")
+    return row
+
+
+def add_event(
+    conn: sqlite3.Connection,
+    thread_id: ThreadId,
+    kind: EventKind,
+    stamp: str,
+    *,
+    message_id: MessageId | None = None,
+    from_leaf: MessageId | None = None,
+    to_leaf: MessageId | None = None,
+    data: dict[str, Any] | None = None,
+    touch: bool = True,
+) -> int:
+    """Append the thread's next event; seq comes from `UPDATE … RETURNING`, so it has no gaps."""
+    if touch:
+        sql = "UPDATE threads SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq"
+        seq = conn.execute(sql, (stamp, thread_id)).fetchone()[0]
+    else:
+        sql = "UPDATE threads SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq"
+        seq = conn.execute(sql, (thread_id,)).fetchone()[0]
+    conn.execute(
+        "INSERT INTO events (thread_id, seq, kind, message_id, from_leaf_id, to_leaf_id, data, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (thread_id, seq, kind.value, message_id, from_leaf, to_leaf, encode_json(data), stamp),
+    )
+    return seq
+
+
+def _move_head(
+    conn: sqlite3.Connection,
+    thread_id: ThreadId,
+    old: MessageId | None,
+    new: MessageId | None,
+    kind: EventKind,
+    stamp: str,
+    data: dict[str, Any] | None = None,
+    message_id: MessageId | None = None,
+) -> Row:
+    conn.execute("UPDATE threads SET current_leaf_id = ? WHERE id = ?", (new, thread_id))
+    add_event(conn, thread_id, kind, stamp, message_id=message_id, from_leaf=old, to_leaf=new, data=data)
+    return _thread_row(conn, thread_id)
+
+
+def _insert_child(
+    conn: sqlite3.Connection,
+    thread_id: ThreadId,
+    parent: Row | None,
+    role: str,
+    content: str,
+    data: dict[str, Any] | None,
+    made: str,
+) -> MessageId:
+    """Insert a message under `parent` (None: a new root) and keep the counts right."""
+    depth = 0 if parent is None else parent[8] + 1
+    parent_id = None if parent is None else parent[0]
+    cursor = conn.execute(
+        "INSERT INTO messages (thread_id, parent_id, role, content, data, created_at, depth)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (thread_id, parent_id, role, content, encode_json(data), made, depth),
+    )
+    new_leaf = 1
+    if parent is not None:
+        conn.execute("UPDATE messages SET child_count = child_count + 1 WHERE id = ?", (parent_id,))
+        if parent[9] == 0:
+            new_leaf = 0  # the parent stops being a leaf as the child becomes one
+    conn.execute(
+        "UPDATE threads SET message_count = message_count + 1, leaf_count = leaf_count + ? WHERE id = ?",
+        (new_leaf, thread_id),
+    )
+    return int(cursor.lastrowid)  # type: ignore[arg-type]
+
+
+def _ancestor_ids(conn: sqlite3.Connection, leaf_id: MessageId) -> list[MessageId]:
+    """Ids from `leaf_id` up to its root, leaf first."""
+    rows = conn.execute(
+        "WITH RECURSIVE up(id, parent_id) AS ("
+        " SELECT id, parent_id FROM messages WHERE id = ?"
+        " UNION ALL SELECT m.id, m.parent_id FROM messages m JOIN up ON m.id = up.parent_id)"
+        " SELECT id FROM up",
+        (leaf_id,),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _descendant_ids(conn: sqlite3.Connection, message_id: MessageId) -> list[MessageId]:
+    rows = conn.execute(
+        "WITH RECURSIVE down(id) AS (SELECT ? UNION ALL"
+        " SELECT m.id FROM messages m JOIN down ON m.parent_id = down.id) SELECT id FROM down",
+        (message_id,),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _newest_leaf_under(conn: sqlite3.Connection, message_id: MessageId) -> MessageId:
+    row = conn.execute(
+        "WITH RECURSIVE down(id) AS (SELECT ? UNION ALL"
+        " SELECT m.id FROM messages m JOIN down ON m.parent_id = down.id)"
+        " SELECT m.id FROM down JOIN messages m ON m.id = down.id WHERE m.child_count = 0"
+        " ORDER BY m.created_at DESC, m.id DESC LIMIT 1",
+        (message_id,),
+    ).fetchone()
+    return row[0]
+
+
+def _recount_leaves(conn: sqlite3.Connection, thread_id: ThreadId) -> None:
+    conn.execute(
+        "UPDATE threads SET leaf_count = (SELECT count(*) FROM messages WHERE thread_id = ? AND child_count = 0),"
+        " message_count = (SELECT count(*) FROM messages WHERE thread_id = ?) WHERE id = ?",
+        (thread_id, thread_id, thread_id),
+    )
+
+
+# ---------------------------------------------------------------------- thread transactions
+
+
+def _tx_create_thread(
+    conn: sqlite3.Connection,
+    stamp: str,
+    title: str | None,
+    status: str,
+    source: str,
+    project: str | None,
+    metadata: dict[str, Any] | None,
+) -> Row:
+    cursor = conn.execute(
+        "INSERT INTO threads (title, status, source, project, created_at, updated_at, metadata)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (title, status, source, project, stamp, stamp, encode_json(metadata)),
+    )
+    thread_id = int(cursor.lastrowid)  # type: ignore[arg-type]
+    add_event(conn, thread_id, EventKind.THREAD_CREATED, stamp, data={"title": title})
+    return _thread_row(conn, thread_id)
+
+
+def _tx_update_thread(
+    conn: sqlite3.Connection, stamp: str, thread_id: ThreadId, title: str | None, status: str | None
+) -> Row:
+    before = _thread_row(conn, thread_id)
+    changes: dict[str, Any] = {}
+    if title is not None:
+        conn.execute("UPDATE threads SET title = ? WHERE id = ?", (title, thread_id))
+        changes["title"] = {"from": before[1], "to": title}
+    if status is not None:
+        conn.execute("UPDATE threads SET status = ? WHERE id = ?", (status, thread_id))
+        changes["status"] = {"from": before[2], "to": status}
+    add_event(conn, thread_id, EventKind.THREAD_UPDATED, stamp, data=changes)
+    return _thread_row(conn, thread_id)
+
+
+def _tx_archive(conn: sqlite3.Connection, stamp: str, thread_id: ThreadId, archive: bool) -> Row:
+    row = _thread_row(conn, thread_id)
+    archived = row[8] is not None
+    if archive and archived:
+        raise InvalidOperation(f"Thread {thread_id} is already archived.")
+    if not archive and not archived:
+        raise InvalidOperation(f"Thread {thread_id} is not archived.")
+    conn.execute("UPDATE threads SET archived_at = ? WHERE id = ?", (stamp if archive else None, thread_id))
+    kind = EventKind.THREAD_ARCHIVED if archive else EventKind.THREAD_UNARCHIVED
+    add_event(conn, thread_id, kind, stamp)
+    return _thread_row(conn, thread_id)
+
+
+def _tx_delete_thread(conn: sqlite3.Connection, thread_id: ThreadId) -> None:
+    _thread_row(conn, thread_id)
+    # Children's lineage keeps the thread id column (SET NULL by the foreign key); the
+    # message ids they name would dangle, so clear them here.
+    conn.execute(
+        "UPDATE threads SET forked_from_message_id = NULL WHERE forked_from_thread_id = ?", (thread_id,)
+    )
+    conn.execute("UPDATE threads SET parent_message_id = NULL WHERE parent_thread_id = ?", (thread_id,))
+    # Checkpoints and events go first, then messages leaf-side first is unnecessary: one
+    # statement deletes them all and foreign keys are checked when it ends.
+    conn.execute("DELETE FROM checkpoints WHERE thread_id = ?", (thread_id,))
+    conn.execute("DELETE FROM events WHERE thread_id = ?", (thread_id,))
+    conn.execute("UPDATE threads SET current_leaf_id = NULL WHERE id = ?", (thread_id,))
+    conn.execute("DELETE FROM messages WHERE thread_id = ?", (thread_id,))
+    conn.execute("DELETE FROM threads WHERE id = ?", (thread_id,))
+
+
+# ---------------------------------------------------------------------- tree transactions
+
+
+def _tx_append(
+    conn: sqlite3.Connection,
+    stamp: str,
+    made: str,
+    thread_id: ThreadId,
+    role: str,
+    content: str,
+    data: dict[str, Any] | None,
+) -> Row:
+    head = _head(conn, thread_id)
+    parent = _message_row(conn, head) if head is not None else None
+    new_id = _insert_child(conn, thread_id, parent, role, content, data, made)
+    conn.execute("UPDATE threads SET current_leaf_id = ? WHERE id = ?", (new_id, thread_id))
+    add_event(conn, thread_id, EventKind.MESSAGE_APPENDED, stamp, message_id=new_id, from_leaf=head, to_leaf=new_id)
+    return _message_row(conn, new_id)
+
+
+def _tx_fork(
+    conn: sqlite3.Connection,
+    stamp: str,
+    message_id: MessageId,
+    role: str,
+    content: str,
+    data: dict[str, Any] | None,
+) -> Row:
+    parent = _message_row(conn, message_id)
+    thread_id = parent[1]
+    head = _head(conn, thread_id)
+    new_id = _insert_child(conn, thread_id, parent, role, content, data, stamp)
+    conn.execute("UPDATE threads SET current_leaf_id = ? WHERE id = ?", (new_id, thread_id))
+    add_event(
+        conn,
+        thread_id,
+        EventKind.MESSAGE_FORKED,
+        stamp,
+        message_id=new_id,
+        from_leaf=head,
+        to_leaf=new_id,
+        data={"parent_id": message_id},
+    )
+    return _message_row(conn, new_id)
+
+
+def _tx_fork_thread(conn: sqlite3.Connection, stamp: str, message_id: MessageId, title: str | None) -> Row:
+    origin = _message_row(conn, message_id)
+    source = _thread_row(conn, origin[1])
+    new_title = title if title is not None else f"{source[1] or 'Untitled'} (fork)"
+    cursor = conn.execute(
+        "INSERT INTO threads (title, status, source, project, created_at, updated_at,"
+        " forked_from_thread_id, forked_from_message_id, metadata) VALUES (?, 'idle', 'grove', ?, ?, ?, ?, ?, ?)",
+        (new_title, source[4], stamp, stamp, source[0], message_id, source[18]),
+    )
+    new_thread = int(cursor.lastrowid)  # type: ignore[arg-type]
+    path_ids = list(reversed(_ancestor_ids(conn, message_id)))
+    parent_copy: MessageId | None = None
+    for old_id in path_ids:
+        cursor = conn.execute(
+            "INSERT INTO messages (thread_id, parent_id, role, content, data, status, created_at, depth, child_count)"
+            " SELECT ?, ?, role, content, json_set(coalesce(data, '{}'), '$.copied_from', id), status,"
+            " created_at, depth, ? FROM messages WHERE id = ?",
+            (new_thread, parent_copy, 0 if old_id == message_id else 1, old_id),
+        )
+        parent_copy = int(cursor.lastrowid)  # type: ignore[arg-type]
+    conn.execute(
+        "UPDATE threads SET current_leaf_id = ?, message_count = ?, leaf_count = 1 WHERE id = ?",
+        (parent_copy, len(path_ids), new_thread),
+    )
+    add_event(
+        conn,
+        new_thread,
+        EventKind.THREAD_FORKED,
+        stamp,
+        message_id=parent_copy,
+        to_leaf=parent_copy,
+        data={"from_thread_id": source[0], "from_message_id": message_id},
+    )
+    add_event(
+        conn,
+        source[0],
+        EventKind.THREAD_FORKED,
+        stamp,
+        message_id=message_id,
+        data={"to_thread_id": new_thread, "at_message_id": message_id},
+        touch=False,
+    )
+    return _thread_row(conn, new_thread)
+
+
+def _rx_path(conn: sqlite3.Connection, thread_id: ThreadId, leaf_id: MessageId | None) -> list[Row]:
+    if leaf_id is None:
+        leaf_id = _head(conn, thread_id)
+        if leaf_id is None:
+            return []
+    else:
+        _thread_row(conn, thread_id)
+        _message_in_thread(conn, thread_id, leaf_id)
+    return conn.execute(
+        "WITH RECURSIVE up(id, parent_id) AS ("
+        " SELECT id, parent_id FROM messages WHERE id = ?"
+        " UNION ALL SELECT m.id, m.parent_id FROM messages m JOIN up ON m.id = up.parent_id)"
+        f" SELECT {', '.join('m.' + c for c in MESSAGE_COLUMNS.split(', '))}"
+        " FROM up JOIN messages m ON m.id = up.id ORDER BY m.depth",
+        (leaf_id,),
+    ).fetchall()
+
+
+def _rx_thread_messages(conn: sqlite3.Connection, thread_id: ThreadId) -> list[Row]:
+    _thread_row(conn, thread_id)
+    return conn.execute(
+        f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE thread_id = ? ORDER BY id", (thread_id,)
+    ).fetchall()
+
+
+def _rx_children(conn: sqlite3.Connection, message_id: MessageId) -> list[Row]:
+    _message_row(conn, message_id)
+    return conn.execute(
+        f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE parent_id = ? ORDER BY created_at, id", (message_id,)
+    ).fetchall()
+
+
+def _rx_siblings(conn: sqlite3.Connection, message_id: MessageId) -> list[Row]:
+    row = _message_row(conn, message_id)
+    if row[2] is None:
+        return conn.execute(
+            f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE thread_id = ? AND parent_id IS NULL"
+            " ORDER BY created_at, id",
+            (row[1],),
+        ).fetchall()
+    return _rx_children(conn, row[2])
+
+
+def _rx_leaves(conn: sqlite3.Connection, thread_id: ThreadId) -> list[Row]:
+    _thread_row(conn, thread_id)
+    return conn.execute(
+        f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE thread_id = ? AND child_count = 0"
+        " ORDER BY created_at DESC, id DESC",
+        (thread_id,),
+    ).fetchall()
+
+
+def _tx_set_leaf(conn: sqlite3.Connection, stamp: str, thread_id: ThreadId, message_id: MessageId) -> Row:
+    head = _head(conn, thread_id)
+    _message_in_thread(conn, thread_id, message_id)
+    return _move_head(conn, thread_id, head, message_id, EventKind.LEAF_MOVED, stamp, {"via": "set_leaf"})
+
+
+def _tx_switch_sibling(conn: sqlite3.Connection, stamp: str, message_id: MessageId, step: int) -> Row:
+    row = _message_row(conn, message_id)
+    thread_id = row[1]
+    siblings = [r[0] for r in _rx_siblings(conn, message_id)]
+    index = siblings.index(message_id) + step
+    if index < 0:
+        raise InvalidOperation(f"Message {message_id} is the first of its {len(siblings)} siblings.")
+    if index >= len(siblings):
+        raise InvalidOperation(f"Message {message_id} is the last of its {len(siblings)} siblings.")
+    target = siblings[index]
+    leaf = _newest_leaf_under(conn, target)
+    head = _head(conn, thread_id)
+    data = {"via": "switch_sibling", "sibling_id": target, "step": step}
+    return _move_head(conn, thread_id, head, leaf, EventKind.LEAF_MOVED, stamp, data)
+
+
+def _tx_rewind(
+    conn: sqlite3.Connection,
+    stamp: str,
+    thread_id: ThreadId,
+    to: MessageId | None,
+    by: int | None,
+    before: str | None,
+) -> Row:
+    head = _head(conn, thread_id)
+    if head is None:
+        raise InvalidOperation(f"Thread {thread_id} is empty; there is nothing to rewind.")
+    path = _ancestor_ids(conn, head)  # head first
+    if to is not None:
+        _message_in_thread(conn, thread_id, to)
+        if to == head:
+            raise InvalidOperation(f"Message {to} is already the head; rewind to an earlier message.")
+        if to not in path:
+            raise InvalidOperation(
+                f"Message {to} is not on the active path; use set_leaf to move to another branch."
+            )
+        target = to
+    elif by is not None:
+        if by >= len(path):
+            raise InvalidOperation(
+                f"Cannot rewind {by} messages: the active path has only {len(path)}, so the most is {len(path) - 1}."
+            )
+        target = path[by]
+    else:
+        placeholders = ",".join("?" * len(path))
+        row = conn.execute(
+            f"SELECT id FROM messages WHERE id IN ({placeholders}) AND created_at < ?"
+            " ORDER BY created_at DESC, depth DESC LIMIT 1",
+            (*path, before),
+        ).fetchone()
+        if row is None:
+            raise InvalidOperation(f"No message on the active path is older than {before}.")
+        if row[0] == head:
+            raise InvalidOperation(f"Every message on the active path is older than {before}; nothing to rewind.")
+        target = row[0]
+    dropped = path.index(target)
+    return _move_head(conn, thread_id, head, target, EventKind.REWOUND, stamp, {"dropped": dropped})
+
+
+def _tx_undo(conn: sqlite3.Connection, stamp: str, thread_id: ThreadId) -> Row:
+    head = _head(conn, thread_id)
+    kinds = (*_MOVE_KIND_VALUES, EventKind.UNDONE.value)
+    rows = conn.execute(
+        f"SELECT seq, kind, from_leaf_id, data FROM events WHERE thread_id = ?"
+        f" AND kind IN ({','.join('?' * len(kinds))}) ORDER BY seq DESC",
+        (thread_id, *kinds),
+    ).fetchall()
+    undone: set[int] = set()
+    for seq, kind, from_leaf, data in rows:
+        if kind == EventKind.UNDONE.value:
+            undone.add(int(_json_field(data, "undoes_seq")))
+            continue
+        if seq in undone or from_leaf is None:
+            continue
+        exists = conn.execute("SELECT 1 FROM messages WHERE id = ? AND thread_id = ?", (from_leaf, thread_id))
+        if exists.fetchone() is None:
+            continue  # that state was deleted with its branch; walk further back
+        return _move_head(
+            conn, thread_id, head, from_leaf, EventKind.UNDONE, stamp, {"undoes_seq": seq, "undoes_kind": kind}
+        )
+    raise InvalidOperation(f"Nothing left to undo in thread {thread_id}.")
+
+
+def _json_field(text: str | None, key: str) -> Any:
+    return json.loads(text or "{}").get(key, -1)
+
+
+def _tx_delete_branch(conn: sqlite3.Connection, stamp: str, message_id: MessageId, force: bool) -> Row:
+    row = _message_row(conn, message_id)
+    thread_id, parent_id = row[1], row[2]
+    doomed = _descendant_ids(conn, message_id)
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM temp.doomed")
+    conn.executemany("INSERT INTO temp.doomed (id) VALUES (?)", ((i,) for i in doomed))
+    inside = conn.execute(
+        "SELECT name FROM checkpoints WHERE message_id IN (SELECT id FROM temp.doomed) ORDER BY name"
+    ).fetchall()
+    names = [r[0] for r in inside]
+    if names and not force:
+        raise InvalidOperation(
+            f"Checkpoint{'s' if len(names) > 1 else ''} {', '.join(names)} point inside this branch;"
+            " delete them first, or force the deletion to delete them too."
+        )
+    head = _head(conn, thread_id)
+    new_head = head
+    if head is not None and conn.execute("SELECT 1 FROM temp.doomed WHERE id = ?", (head,)).fetchone():
+        new_head = parent_id
+    conn.execute("DELETE FROM checkpoints WHERE message_id IN (SELECT id FROM temp.doomed)")
+    conn.execute(
+        "UPDATE threads SET forked_from_message_id = NULL WHERE forked_from_message_id IN (SELECT id FROM temp.doomed)"
+    )
+    conn.execute(
+        "UPDATE threads SET parent_message_id = NULL WHERE parent_message_id IN (SELECT id FROM temp.doomed)"
+    )
+    conn.execute("DELETE FROM messages WHERE id IN (SELECT id FROM temp.doomed)")
+    conn.execute("DELETE FROM temp.doomed")
+    if parent_id is not None:
+        conn.execute("UPDATE messages SET child_count = child_count - 1 WHERE id = ?", (parent_id,))
+    elif new_head is None and head is not None:
+        # The deleted branch was a whole root: fall back to the newest remaining leaf, if any.
+        leaf = conn.execute(
+            "SELECT id FROM messages WHERE thread_id = ? AND child_count = 0 ORDER BY created_at DESC, id DESC LIMIT 1",
+            (thread_id,),
+        ).fetchone()
+        new_head = leaf[0] if leaf else None
+    conn.execute("UPDATE threads SET current_leaf_id = ? WHERE id = ?", (new_head, thread_id))
+    _recount_leaves(conn, thread_id)
+    add_event(
+        conn,
+        thread_id,
+        EventKind.BRANCH_DELETED,
+        stamp,
+        message_id=message_id,
+        from_leaf=head,
+        to_leaf=new_head,
+        data={"deleted": len(doomed), "checkpoints": names},
+    )
+    return _thread_row(conn, thread_id)
+
+
+# ---------------------------------------------------------------------- checkpoint transactions
+
+
+def _checkpoint_row(conn: sqlite3.Connection, thread_id: ThreadId, name: str | None) -> Row:
+    _thread_row(conn, thread_id)
+    if name is None:
+        row = conn.execute(
+            f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints WHERE thread_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+            (thread_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"Thread {thread_id} has no checkpoints yet.")
+        return row
+    row = conn.execute(
+        f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints WHERE thread_id = ? AND name = ?", (thread_id, name)
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"Thread {thread_id} has no checkpoint named {name!r}.")
+    return row
+
+
+def _tx_save_checkpoint(
+    conn: sqlite3.Connection,
+    stamp: str,
+    thread_id: ThreadId,
+    name: str,
+    message_id: MessageId | None,
+    note: str | None,
+    state: dict[str, Any] | None,
+    kind: str,
+) -> Row:
+    if message_id is None:
+        message_id = _head(conn, thread_id)
+        if message_id is None:
+            raise InvalidOperation(f"Thread {thread_id} is empty; add a message before saving a checkpoint.")
+    else:
+        _head(conn, thread_id)
+        _message_in_thread(conn, thread_id, message_id)
+    existed = conn.execute(
+        "SELECT message_id FROM checkpoints WHERE thread_id = ? AND name = ?", (thread_id, name)
+    ).fetchone()
+    row = conn.execute(
+        "INSERT INTO checkpoints (thread_id, name, message_id, kind, note, state, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (thread_id, name) DO UPDATE SET"
+        " message_id = excluded.message_id, kind = excluded.kind, note = excluded.note,"
+        " state = excluded.state, created_at = excluded.created_at"
+        f" RETURNING {CHECKPOINT_COLUMNS}",
+        (thread_id, name, message_id, kind, note, encode_json(state), stamp),
+    ).fetchone()
+    data: dict[str, Any] = {"name": name}
+    if existed is not None:
+        data["overwrote_message_id"] = existed[0]
+    add_event(conn, thread_id, EventKind.CHECKPOINT_SAVED, stamp, message_id=message_id, data=data)
+    return row
+
+
+def _rx_checkpoints(conn: sqlite3.Connection, thread_id: ThreadId) -> list[Row]:
+    _thread_row(conn, thread_id)
+    return conn.execute(
+        f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints WHERE thread_id = ? ORDER BY created_at DESC, id DESC",
+        (thread_id,),
+    ).fetchall()
+
+
+def _tx_restore_checkpoint(conn: sqlite3.Connection, stamp: str, thread_id: ThreadId, name: str) -> Row:
+    checkpoint = _checkpoint_row(conn, thread_id, name)
+    head = _head(conn, thread_id)
+    target = checkpoint[3]
+    return _move_head(
+        conn, thread_id, head, target, EventKind.CHECKPOINT_RESTORED, stamp, {"name": name}, message_id=target
+    )
+
+
+def _tx_delete_checkpoint(conn: sqlite3.Connection, stamp: str, thread_id: ThreadId, name: str) -> None:
+    checkpoint = _checkpoint_row(conn, thread_id, name)
+    conn.execute("DELETE FROM checkpoints WHERE id = ?", (checkpoint[0],))
+    add_event(conn, thread_id, EventKind.CHECKPOINT_DELETED, stamp, message_id=checkpoint[3], data={"name": name})
+
+
+# ---------------------------------------------------------------------- events, search
+
+
+def _rx_thread_events(conn: sqlite3.Connection, thread_id: ThreadId, sql: str, params: tuple[Any, ...]) -> list[Row]:
+    _thread_row(conn, thread_id)
+    return conn.execute(sql, params).fetchall()
+
+
+def _rx_search(conn: sqlite3.Connection, match: str, thread_id: ThreadId | None, limit: int) -> list[Row]:
+    # FTS5 walks its index in rowid order cheaply, but sorting every match by time would
+    # not be cheap for a common word over a million messages. So take the newest-stored
+    # window of matches, then order those by time.
+    columns = "m.id, m.thread_id, m.role, m.content, m.created_at, t.title"
+    if thread_id is None:
+        sql = (
+            f"SELECT {columns} FROM (SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH ?"
+            " ORDER BY rowid DESC LIMIT ?) hits JOIN messages m ON m.id = hits.id"
+            " JOIN threads t ON t.id = m.thread_id ORDER BY m.created_at DESC, m.id DESC LIMIT ?"
+        )
+        params: tuple[Any, ...] = (match, _SEARCH_WINDOW, limit)
+    else:
+        sql = (
+            f"SELECT {columns} FROM messages_fts f JOIN messages m ON m.id = f.rowid"
+            " JOIN threads t ON t.id = m.thread_id WHERE messages_fts MATCH ? AND m.thread_id = ?"
+            " ORDER BY m.created_at DESC, m.id DESC LIMIT ?"
+        )
+        params = (match, thread_id, limit)
+    return conn.execute(sql, params).fetchall()
