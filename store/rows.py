@@ -7,6 +7,7 @@ only cost time (path() of 10,000 messages must stay well under 50 ms).
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import datetime, timezone
 from typing import Any
@@ -87,20 +88,56 @@ def thread_from_row(row: tuple[Any, ...]) -> Thread:
     )
 
 
+# Every field is set; frozen models never change this set, so one object serves all.
+_MESSAGE_FIELDS_SET = set(Message.model_fields)
+_new_object = object.__new__
+_set = object.__setattr__
+_loads = json.loads
+
+
 def message_from_row(row: tuple[Any, ...]) -> Message:
-    """A Message from a row selected with MESSAGE_COLUMNS."""
-    return Message.model_construct(
-        id=row[0],
-        thread_id=row[1],
-        parent_id=row[2],
-        role=_ROLES[row[3]],
-        content=row[4],
-        data=json.loads(row[5]) if row[5] else {},
-        status=_MESSAGE_STATUSES[row[6]],
-        created_at=_fromiso(row[7]),
-        depth=row[8],
-        child_count=row[9],
+    """A Message from a row selected with MESSAGE_COLUMNS.
+
+    Hot path (a 10,000-message path), so it fills the model's `__dict__` directly — what
+    `model_construct` does, without its per-field bookkeeping (3 µs → under 2 µs a row).
+    """
+    message = _new_object(Message)
+    _set(
+        message,
+        "__dict__",
+        {
+            "id": row[0],
+            "thread_id": row[1],
+            "parent_id": row[2],
+            "role": _ROLES[row[3]],
+            "content": row[4],
+            "data": _loads(row[5]) if row[5] else {},
+            "status": _MESSAGE_STATUSES[row[6]],
+            "created_at": _fromiso(row[7]),
+            "depth": row[8],
+            "child_count": row[9],
+        },
     )
+    _set(message, "__pydantic_fields_set__", _MESSAGE_FIELDS_SET)
+    _set(message, "__pydantic_extra__", None)
+    _set(message, "__pydantic_private__", None)
+    return message
+
+
+def messages_from_rows(rows: list[tuple[Any, ...]]) -> list[Message]:
+    """Messages from many rows at once.
+
+    The cyclic garbage collector would run dozens of times while 10,000 models are built
+    (it triggers on allocation counts, and none of these objects form cycles), so it is
+    paused for the loop.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [message_from_row(r) for r in rows]
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def checkpoint_from_row(row: tuple[Any, ...]) -> Checkpoint:

@@ -46,6 +46,7 @@ from .rows import (
     encode_time,
     event_from_row,
     message_from_row,
+    messages_from_rows,
     thread_from_row,
 )
 from .schema import migrate
@@ -54,6 +55,7 @@ from .search import make_hit, match_expression, query_words
 Clock = Callable[[], datetime]
 Row = tuple[Any, ...]
 
+_M_COLUMNS = ", ".join("m." + c for c in MESSAGE_COLUMNS.split(", "))
 _MOVE_KIND_VALUES = tuple(k.value for k in MOVE_KINDS)
 # How many of the newest-inserted matches search() sorts by time; see `search`.
 _SEARCH_WINDOW = 2000
@@ -267,27 +269,27 @@ class Store:
     async def path(self, thread_id: ThreadId, leaf_id: MessageId | None = None) -> list[Message]:
         """Messages from the root to `leaf_id` (default: the current leaf), oldest first."""
         rows = await self._read(_rx_path, thread_id, leaf_id)
-        return [message_from_row(r) for r in rows]
+        return messages_from_rows(rows)
 
     async def messages(self, thread_id: ThreadId) -> list[Message]:
         """Every message of the thread, every branch, in the order they were stored."""
         rows = await self._read(_rx_thread_messages, thread_id)
-        return [message_from_row(r) for r in rows]
+        return messages_from_rows(rows)
 
     async def children(self, message_id: MessageId) -> list[Message]:
         """The message's children, oldest first."""
         rows = await self._read(_rx_children, message_id)
-        return [message_from_row(r) for r in rows]
+        return messages_from_rows(rows)
 
     async def siblings(self, message_id: MessageId) -> list[Message]:
         """The message and its siblings (children of the same parent), oldest first."""
         rows = await self._read(_rx_siblings, message_id)
-        return [message_from_row(r) for r in rows]
+        return messages_from_rows(rows)
 
     async def leaves(self, thread_id: ThreadId) -> list[Message]:
         """Every message of the thread without children, newest first."""
         rows = await self._read(_rx_leaves, thread_id)
-        return [message_from_row(r) for r in rows]
+        return messages_from_rows(rows)
 
     async def set_leaf(self, thread_id: ThreadId, message_id: MessageId) -> Thread:
         """Move the head to any message of this thread."""
@@ -815,14 +817,17 @@ def _rx_path(conn: sqlite3.Connection, thread_id: ThreadId, leaf_id: MessageId |
     else:
         _thread_row(conn, thread_id)
         _message_in_thread(conn, thread_id, leaf_id)
-    return conn.execute(
-        "WITH RECURSIVE up(id, parent_id) AS ("
-        " SELECT id, parent_id FROM messages WHERE id = ?"
-        " UNION ALL SELECT m.id, m.parent_id FROM messages m JOIN up ON m.id = up.parent_id)"
-        f" SELECT {', '.join('m.' + c for c in MESSAGE_COLUMNS.split(', '))}"
-        " FROM up JOIN messages m ON m.id = up.id ORDER BY m.depth",
+    # The walk carries every column, so each step is one primary-key lookup; it yields
+    # leaf first, and reversing in Python is cheaper than sorting in SQL.
+    rows = conn.execute(
+        f"WITH RECURSIVE up({MESSAGE_COLUMNS}) AS ("
+        f" SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?"
+        f" UNION ALL SELECT {_M_COLUMNS} FROM messages m JOIN up ON m.id = up.parent_id)"
+        f" SELECT {MESSAGE_COLUMNS} FROM up",
         (leaf_id,),
     ).fetchall()
+    rows.reverse()
+    return rows
 
 
 def _rx_thread_messages(conn: sqlite3.Connection, thread_id: ThreadId) -> list[Row]:
@@ -892,36 +897,55 @@ def _tx_rewind(
     head = _head(conn, thread_id)
     if head is None:
         raise InvalidOperation(f"Thread {thread_id} is empty; there is nothing to rewind.")
-    path = _ancestor_ids(conn, head)  # head first
+    head_depth = _message_row(conn, head)[8]
+    # Walk up from the head only as far as needed: a 10,000-message path must not be
+    # read whole to step back one message.
     if to is not None:
-        _message_in_thread(conn, thread_id, to)
+        target_depth = _message_in_thread(conn, thread_id, to)[8]
         if to == head:
             raise InvalidOperation(f"Message {to} is already the head; rewind to an earlier message.")
-        if to not in path:
+        if target_depth >= head_depth or _ancestor_at_depth(conn, head, target_depth) != to:
             raise InvalidOperation(
                 f"Message {to} is not on the active path; use set_leaf to move to another branch."
             )
         target = to
     elif by is not None:
-        if by >= len(path):
+        if by > head_depth:
             raise InvalidOperation(
-                f"Cannot rewind {by} messages: the active path has only {len(path)}, so the most is {len(path) - 1}."
+                f"Cannot rewind {by} messages: the active path has only {head_depth + 1},"
+                f" so the most is {head_depth}."
             )
-        target = path[by]
+        target_depth = head_depth - by
+        target = _ancestor_at_depth(conn, head, target_depth)
     else:
-        placeholders = ",".join("?" * len(path))
+        # The deepest message on the path made before `before`: the conversation as it was then.
         row = conn.execute(
-            f"SELECT id FROM messages WHERE id IN ({placeholders}) AND created_at < ?"
-            " ORDER BY created_at DESC, depth DESC LIMIT 1",
-            (*path, before),
+            "WITH RECURSIVE up(id, parent_id, created_at, depth) AS ("
+            " SELECT id, parent_id, created_at, depth FROM messages WHERE id = ?"
+            " UNION ALL SELECT m.id, m.parent_id, m.created_at, m.depth FROM messages m"
+            " JOIN up ON m.id = up.parent_id WHERE up.created_at >= ?)"
+            " SELECT id, depth FROM up WHERE created_at < ? ORDER BY depth DESC LIMIT 1",
+            (head, before, before),
         ).fetchone()
         if row is None:
             raise InvalidOperation(f"No message on the active path is older than {before}.")
         if row[0] == head:
             raise InvalidOperation(f"Every message on the active path is older than {before}; nothing to rewind.")
-        target = row[0]
-    dropped = path.index(target)
-    return _move_head(conn, thread_id, head, target, EventKind.REWOUND, stamp, {"dropped": dropped})
+        target, target_depth = row
+    data = {"dropped": head_depth - target_depth}
+    return _move_head(conn, thread_id, head, target, EventKind.REWOUND, stamp, data)
+
+
+def _ancestor_at_depth(conn: sqlite3.Connection, leaf_id: MessageId, depth: int) -> MessageId:
+    """The ancestor of `leaf_id` (or itself) at `depth`, walking up no further than that."""
+    row = conn.execute(
+        "WITH RECURSIVE up(id, parent_id, depth) AS ("
+        " SELECT id, parent_id, depth FROM messages WHERE id = ?"
+        " UNION ALL SELECT m.id, m.parent_id, m.depth FROM messages m JOIN up ON m.id = up.parent_id"
+        " WHERE up.depth > ?) SELECT id FROM up WHERE depth = ?",
+        (leaf_id, depth, depth),
+    ).fetchone()
+    return row[0]
 
 
 def _tx_undo(conn: sqlite3.Connection, stamp: str, thread_id: ThreadId) -> Row:
@@ -931,7 +955,7 @@ def _tx_undo(conn: sqlite3.Connection, stamp: str, thread_id: ThreadId) -> Row:
         f"SELECT seq, kind, from_leaf_id, data FROM events WHERE thread_id = ?"
         f" AND kind IN ({','.join('?' * len(kinds))}) ORDER BY seq DESC",
         (thread_id, *kinds),
-    ).fetchall()
+    )  # iterated lazily: the scan usually stops at the newest move
     undone: set[int] = set()
     for seq, kind, from_leaf, data in rows:
         if kind == EventKind.UNDONE.value:

@@ -1,0 +1,190 @@
+"""Store benchmarks against design.md §5, each beside plain sqlite3 in the same run.
+
+Builds (or reuses) the benchmark database of `bench/dataset.py`, then times each store
+operation through the async Store and the very same SQL through a plain sqlite3
+connection: the baseline calls the store's own transaction function (`_tx_append`, …)
+inside `BEGIN IMMEDIATE … COMMIT`, so the difference is exactly what the async layer and
+the models cost. Prints the median of many runs, the target, and the ratio.
+
+    python bench/store.py [--db PATH] [--rebuild] [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import dataset  # noqa: E402
+from store import Store  # noqa: E402
+from store import store as store_module  # noqa: E402
+from store.connection import _read_transaction, _write_transaction, configure  # noqa: E402
+from store.rows import encode_time  # noqa: E402
+from store.search import match_expression, query_words  # noqa: E402
+
+MS = 1000.0
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * MS
+
+
+async def time_async(fn: Callable[[int], Awaitable[Any]], runs: int) -> list[float]:
+    samples = []
+    for i in range(runs):
+        began = time.perf_counter()
+        await fn(i)
+        samples.append(time.perf_counter() - began)
+    return samples
+
+
+def time_sync(fn: Callable[[int], Any], runs: int) -> list[float]:
+    samples = []
+    for i in range(runs):
+        began = time.perf_counter()
+        fn(i)
+        samples.append(time.perf_counter() - began)
+    return samples
+
+
+class Report:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, float, float, str, bool]] = []
+
+    def add(self, name: str, grove: float, baseline: float, target_ms: float, max_ratio: float | None) -> None:
+        ratio = grove / baseline if baseline else float("inf")
+        ok = grove <= target_ms and (max_ratio is None or ratio <= max_ratio)
+        target = f"≤ {target_ms:g} ms" + (f", ≤ {max_ratio:g}×" if max_ratio else "")
+        self.rows.append((name, grove, baseline, target, ok))
+        print(f"{name:<34} {grove:9.3f} ms  {baseline:9.3f} ms  {ratio:6.2f}×  {target:<18} {'ok' if ok else 'MISS'}")
+
+
+async def run(db: Path, runs: int) -> Report:
+    facts = dataset.facts(db)
+    big = facts["big_thread"]
+    big_head = facts["big_head"]
+    path_ids = facts["big_path_ids"]
+    plain = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    configure(plain, in_memory=False)
+    stamp = lambda: encode_time(store_module.utc_now())  # noqa: E731
+    report = Report()
+    print(f"database: {db} — {facts['threads']:,} threads, {facts['messages']:,} messages; median of {runs} runs")
+    print(f"{'operation':<34} {'grove':>12}  {'sqlite3':>12}  {'ratio':>7}  target")
+
+    async with Store.open(db) as store:
+        # Writes go to a scratch thread in the big database, so every run sees the same shape.
+        scratch = await store.create_thread("bench scratch")
+        first = await store.append(scratch.id, "user", "start")
+        plain_scratch = (await store.create_thread("bench scratch (sqlite3)")).id
+        _write_transaction(plain, store_module._tx_append, (stamp(), stamp(), plain_scratch, "user", "start", None))
+
+        grove = await time_async(lambda i: store.append(scratch.id, "assistant", f"reply {i}"), runs)
+        base = time_sync(
+            lambda i: _write_transaction(
+                plain, store_module._tx_append, (stamp(), stamp(), plain_scratch, "assistant", f"reply {i}", None)
+            ),
+            runs,
+        )
+        report.add("append", median_ms(grove), median_ms(base), 1, 3)
+
+        grove = await time_async(lambda i: store.fork(first.id, "user", f"branch {i}"), runs)
+        base = time_sync(
+            lambda i: _write_transaction(plain, store_module._tx_fork, (stamp(), first.id, "user", f"branch {i}", None)),
+            runs,
+        )
+        report.add("fork", median_ms(grove), median_ms(base), 1, 3)
+
+        leaves = [m.id for m in await store.leaves(big)][:2]
+        grove = await time_async(lambda i: store.set_leaf(big, leaves[i % 2]), runs)
+        base = time_sync(
+            lambda i: _write_transaction(plain, store_module._tx_set_leaf, (stamp(), big, leaves[i % 2])), runs
+        )
+        report.add("set_leaf (big thread)", median_ms(grove), median_ms(base), 1, 3)
+
+        await store.set_leaf(big, big_head)
+
+        async def rewind_once(i: int) -> None:
+            await store.rewind(big, by=1)
+
+        grove = await time_async(rewind_once, runs)
+        await store.set_leaf(big, big_head)
+        base = time_sync(lambda i: _write_transaction(plain, store_module._tx_rewind, (stamp(), big, None, 1, None)), runs)
+        await store.set_leaf(big, big_head)
+        report.add("rewind by 1 (10k path)", median_ms(grove), median_ms(base), 1, 3)
+
+        mid = path_ids[len(path_ids) // 2]
+        grove = await time_async(lambda i: store.rewind(big, to=mid), 1)  # a long jump, once
+        await store.set_leaf(big, big_head)
+
+        grove = await time_async(lambda i: store.save_checkpoint(big, f"cp{i % 5}"), runs)
+        base = time_sync(
+            lambda i: _write_transaction(
+                plain, store_module._tx_save_checkpoint, (stamp(), big, f"plain{i % 5}", None, None, None, "manual")
+            ),
+            runs,
+        )
+        report.add("save_checkpoint", median_ms(grove), median_ms(base), 1, 3)
+
+        grove = await time_async(lambda i: store.undo(scratch.id), min(runs, 50))
+        base = time_sync(lambda i: _write_transaction(plain, store_module._tx_undo, (stamp(), plain_scratch)), min(runs, 50))
+        report.add("undo", median_ms(grove), median_ms(base), 1, 3)
+
+        reads = max(5, runs // 10)
+        grove = await time_async(lambda i: store.path(big), reads)
+        base = time_sync(lambda i: _read_transaction(plain, store_module._rx_path, (big, None)), reads)
+        report.add(f"path() of {len(path_ids):,} messages", median_ms(grove), median_ms(base), 50, None)
+
+        grove = await time_async(lambda i: store.leaves(big), reads)
+        base = time_sync(lambda i: _read_transaction(plain, store_module._rx_leaves, (big,)), reads)
+        report.add(f"leaves() of {len(await store.leaves(big)):,} leaves", median_ms(grove), median_ms(base), 10, None)
+
+        grove = await time_async(lambda i: store.list_threads(limit=50), reads)
+        sql = (
+            f"SELECT {store_module.THREAD_COLUMNS} FROM threads WHERE archived_at IS NULL"
+            " ORDER BY updated_at DESC, id DESC LIMIT 50 OFFSET 0"
+        )
+        base = time_sync(lambda i: plain.execute(sql).fetchall(), reads)
+        report.add("list_threads first page", median_ms(grove), median_ms(base), 10, None)
+
+        for label, word, target in (("rare", facts["rare_word"], 20), ("common", facts["common_word"], 50)):
+            words = query_words(word)
+            grove = await time_async(lambda i: store.search(word), reads)
+            base = time_sync(
+                lambda i: _read_transaction(plain, store_module._rx_search, (match_expression(words), None, 50)), reads
+            )
+            report.add(f"search {label} word {word!r}", median_ms(grove), median_ms(base), target, None)
+
+        hop = await time_async(lambda i: store._writer._execute(lambda: None), runs)
+        print(f"(context: one aiosqlite thread hop, doing nothing, costs {median_ms(hop) * 1000:.0f} µs)")
+
+        await store.delete_thread(scratch.id)
+        await store.delete_thread(plain_scratch)
+    plain.close()
+    return report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=dataset.DEFAULT_PATH)
+    parser.add_argument("--rebuild", action="store_true", help="build the database again")
+    parser.add_argument("--runs", type=int, default=300)
+    args = parser.parse_args()
+    began = time.perf_counter()
+    dataset.ensure(args.db, rebuild=args.rebuild)
+    print(f"benchmark database ready in {time.perf_counter() - began:.1f} s")
+    report = asyncio.run(run(args.db, args.runs))
+    missed = [r[0] for r in report.rows if not r[4]]
+    print("all targets met" if not missed else f"missed: {', '.join(missed)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
