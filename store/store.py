@@ -291,6 +291,10 @@ class Store:
         rows = await self._read(_rx_leaves, thread_id)
         return messages_from_rows(rows)
 
+    async def newest_leaf(self, message_id: MessageId) -> Message:
+        """The newest leaf at or below a message: where the head goes to bring it onto the path."""
+        return message_from_row(await self._read(_rx_newest_leaf, message_id))
+
     async def set_leaf(self, thread_id: ThreadId, message_id: MessageId) -> Thread:
         """Move the head to any message of this thread."""
         return thread_from_row(await self._write(_tx_set_leaf, self._stamp(), thread_id, message_id))
@@ -424,18 +428,32 @@ class Store:
             rows = await self._read(_fetchall, sql, tuple(params))
         return [event_from_row(r) for r in rows]
 
-    async def search(self, text: str, *, thread_id: ThreadId | None = None, limit: int = 50) -> list[SearchHit]:
+    async def search(
+        self,
+        text: str,
+        *,
+        thread_id: ThreadId | None = None,
+        limit: int = 50,
+        role: Role | str | None = None,
+        source: str | None = None,
+    ) -> list[SearchHit]:
         """Messages containing every word of `text` (the last one as a prefix), newest first.
 
-        Words are taken literally: quotes, `-`, `*`, AND/OR/NOT are just text. The newest
-        `_SEARCH_WINDOW` matches by storage order are sorted by time, which is exact
-        unless a word matches more messages than that.
+        Words are taken literally: quotes, `-`, `*`, AND/OR/NOT are just text. Optional
+        filters: `role` of the message, `source` of its thread. Across all threads, the
+        newest `_SEARCH_WINDOW` matches by storage order are sorted by time, which is exact
+        unless the words match more messages than that.
         """
         words = query_words(text)
         if not words or limit <= 0:
             return []
-        rows = await self._read(_rx_search, match_expression(words), thread_id, limit)
+        role_value = None if role is None else Role(role).value
+        rows = await self._read(_rx_search, match_expression(words), thread_id, limit, role_value, source)
         return [make_hit(row, words) for row in rows]
+
+    async def on_active_path(self, message_ids: Iterable[MessageId]) -> set[MessageId]:
+        """Which of these messages lie on their thread's active path (root..head)."""
+        return set(await self._read(_rx_on_active_path, list(message_ids)))
 
     async def data_version(self) -> int:
         """A number that changes whenever another connection commits to the database."""
@@ -641,6 +659,11 @@ def _newest_leaf_under(conn: sqlite3.Connection, message_id: MessageId) -> Messa
         (message_id,),
     ).fetchone()
     return row[0]
+
+
+def _rx_newest_leaf(conn: sqlite3.Connection, message_id: MessageId) -> Row:
+    _message_row(conn, message_id)
+    return _message_row(conn, _newest_leaf_under(conn, message_id))
 
 
 def _recount_leaves(conn: sqlite3.Connection, thread_id: ThreadId) -> None:
@@ -1116,23 +1139,61 @@ def _rx_thread_events(conn: sqlite3.Connection, thread_id: ThreadId, sql: str, p
     return conn.execute(sql, params).fetchall()
 
 
-def _rx_search(conn: sqlite3.Connection, match: str, thread_id: ThreadId | None, limit: int) -> list[Row]:
+def _rx_search(
+    conn: sqlite3.Connection,
+    match: str,
+    thread_id: ThreadId | None,
+    limit: int,
+    role: str | None = None,
+    source: str | None = None,
+) -> list[Row]:
     # FTS5 walks its index in rowid order cheaply, but sorting every match by time would
     # not be cheap for a common word over a million messages. So take the newest-stored
-    # window of matches, then order those by time.
-    columns = "m.id, m.thread_id, m.role, m.content, m.created_at, t.title"
-    if thread_id is None:
-        sql = (
-            f"SELECT {columns} FROM (SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH ?"
-            " ORDER BY rowid DESC LIMIT ?) hits JOIN messages m ON m.id = hits.id"
-            " JOIN threads t ON t.id = m.thread_id ORDER BY m.created_at DESC, m.id DESC LIMIT ?"
-        )
-        params: tuple[Any, ...] = (match, _SEARCH_WINDOW, limit)
-    else:
-        sql = (
-            f"SELECT {columns} FROM messages_fts f JOIN messages m ON m.id = f.rowid"
-            " JOIN threads t ON t.id = m.thread_id WHERE messages_fts MATCH ? AND m.thread_id = ?"
-            " ORDER BY m.created_at DESC, m.id DESC LIMIT ?"
-        )
-        params = (match, thread_id, limit)
+    # window of matches (filters applied as the index is walked), then order it by time.
+    filters = ""
+    params: list[Any] = [match]
+    if thread_id is not None:
+        filters += " AND m.thread_id = ?"
+        params.append(thread_id)
+    if role is not None:
+        filters += " AND m.role = ?"
+        params.append(role)
+    if source is not None:
+        filters += " AND m.thread_id IN (SELECT id FROM threads WHERE source = ?)"
+        params.append(source)
+    window = (
+        "SELECT f.rowid AS id FROM messages_fts f"
+        + (" JOIN messages m ON m.id = f.rowid" if filters else "")
+        + f" WHERE messages_fts MATCH ?{filters} ORDER BY f.rowid DESC LIMIT ?"
+    )
+    params += [_SEARCH_WINDOW, limit]
+    sql = (
+        "SELECT m.id, m.thread_id, m.role, m.content, m.created_at, t.title"
+        f" FROM ({window}) hits JOIN messages m ON m.id = hits.id JOIN threads t ON t.id = m.thread_id"
+        " ORDER BY m.created_at DESC, m.id DESC LIMIT ?"
+    )
     return conn.execute(sql, params).fetchall()
+
+
+def _rx_on_active_path(conn: sqlite3.Connection, message_ids: list[MessageId]) -> list[MessageId]:
+    # One walk up from each thread's head, only as deep as the shallowest message asked about.
+    wanted: dict[ThreadId, dict[MessageId, int]] = {}
+    for message_id in message_ids:
+        row = conn.execute("SELECT thread_id, depth FROM messages WHERE id = ?", (message_id,)).fetchone()
+        if row is not None:
+            wanted.setdefault(row[0], {})[message_id] = row[1]
+    found: list[MessageId] = []
+    for thread_id, depths in wanted.items():
+        head = _head(conn, thread_id)
+        if head is None:
+            continue
+        rows = conn.execute(
+            "WITH RECURSIVE up(id, parent_id, depth) AS ("
+            " SELECT id, parent_id, depth FROM messages WHERE id = ?"
+            " UNION ALL SELECT m.id, m.parent_id, m.depth FROM messages m JOIN up ON m.id = up.parent_id"
+            " WHERE up.depth > ?) SELECT id FROM up",
+            (head, min(depths.values())),
+        ).fetchall()
+        on_path = {r[0] for r in rows}
+        found += [m for m in depths if m in on_path]
+    return found
