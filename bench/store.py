@@ -154,13 +154,19 @@ async def run(db: Path, runs: int) -> Report:
         base = time_sync(lambda i: plain.execute(sql).fetchall(), reads)
         report.add("list_threads first page", median_ms(grove), median_ms(base), 10, None)
 
-        for label, word, target in (("rare", facts["rare_word"], 20), ("common", facts["common_word"], 50)):
+        searches = (
+            ("rare word", facts["rare_word"], 20),
+            ("common word", facts["common_word"], 50),
+            ("two words", f"{facts['common_word']} the", 50),
+            ("as typed", facts["common_word"][:4], 50),
+        )
+        for label, word, target in searches:
             words = query_words(word)
             grove = await time_async(lambda i: store.search(word), reads)
             base = time_sync(
                 lambda i: _read_transaction(plain, store_module._rx_search, (match_expression(words), None, 50)), reads
             )
-            report.add(f"search {label} word {word!r}", median_ms(grove), median_ms(base), target, None)
+            report.add(f"search {label} {word!r}", median_ms(grove), median_ms(base), target, None)
 
         hop = await time_async(lambda i: store._writer._execute(lambda: None), runs)
         print(f"(context: one aiosqlite thread hop, doing nothing, costs {median_ms(hop) * 1000:.0f} µs)")

@@ -25,9 +25,14 @@ def query_words(text: str) -> list[str]:
 
 
 def match_expression(words: list[str]) -> str:
-    """An FTS5 MATCH expression: every word quoted, the last one as a prefix."""
+    """An FTS5 MATCH expression: every word quoted, the last one as a prefix.
+
+    A one-letter last word is matched whole: as a prefix it would match most of the
+    index and take a tenth of a second for results nobody wants.
+    """
     quoted = ['"' + w.replace('"', '""') + '"' for w in words]
-    quoted[-1] += "*"
+    if len(words[-1]) > 1:
+        quoted[-1] += "*"
     return " ".join(quoted)
 
 
