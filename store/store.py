@@ -1026,6 +1026,20 @@ def _tx_delete_branch(conn: sqlite3.Connection, stamp: str, message_id: MessageI
     conn.execute(
         "UPDATE threads SET parent_message_id = NULL WHERE parent_message_id IN (SELECT id FROM temp.doomed)"
     )
+    # SQLite hands a deleted max rowid out again (messages.id has no AUTOINCREMENT), so an
+    # earlier event naming a doomed message would later name an unrelated new one: undo
+    # would then move the head to it instead of skipping the deleted state. Clear those
+    # references like the lineage above (undo skips a NULL from_leaf_id). Found by
+    # tests/store/test_store_tree.py::test_undo_skips_states_deleted_with_their_branch.
+    conn.execute(
+        "UPDATE events SET"
+        " message_id = CASE WHEN message_id IN (SELECT id FROM temp.doomed) THEN NULL ELSE message_id END,"
+        " from_leaf_id = CASE WHEN from_leaf_id IN (SELECT id FROM temp.doomed) THEN NULL ELSE from_leaf_id END,"
+        " to_leaf_id = CASE WHEN to_leaf_id IN (SELECT id FROM temp.doomed) THEN NULL ELSE to_leaf_id END"
+        " WHERE thread_id = ? AND (message_id IN (SELECT id FROM temp.doomed)"
+        " OR from_leaf_id IN (SELECT id FROM temp.doomed) OR to_leaf_id IN (SELECT id FROM temp.doomed))",
+        (thread_id,),
+    )
     conn.execute("DELETE FROM messages WHERE id IN (SELECT id FROM temp.doomed)")
     conn.execute("DELETE FROM temp.doomed")
     if parent_id is not None:
