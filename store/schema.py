@@ -12,8 +12,10 @@ import sqlite3
 from .errors import StoreError
 
 _V1_CORE = """
+-- AUTOINCREMENT: an id is never handed out twice, so events, exports and scripts that
+-- name a deleted thread or message can never end up naming a new one.
 CREATE TABLE threads (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     title TEXT,
     status TEXT NOT NULL DEFAULT 'idle',
     source TEXT NOT NULL DEFAULT 'grove',
@@ -38,7 +40,7 @@ CREATE INDEX threads_by_update ON threads(updated_at DESC, id DESC);
 CREATE INDEX threads_by_parent ON threads(parent_thread_id) WHERE parent_thread_id IS NOT NULL;
 
 CREATE TABLE messages (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     thread_id INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
     parent_id INTEGER REFERENCES messages(id),
     role TEXT NOT NULL,

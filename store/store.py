@@ -1026,10 +1026,9 @@ def _tx_delete_branch(conn: sqlite3.Connection, stamp: str, message_id: MessageI
     conn.execute(
         "UPDATE threads SET parent_message_id = NULL WHERE parent_message_id IN (SELECT id FROM temp.doomed)"
     )
-    # SQLite hands a deleted max rowid out again (messages.id has no AUTOINCREMENT), so an
-    # earlier event naming a doomed message would later name an unrelated new one: undo
-    # would then move the head to it instead of skipping the deleted state. Clear those
-    # references like the lineage above (undo skips a NULL from_leaf_id). Found by
+    # Events that named a doomed message now name nothing (NULL): ids are never reused
+    # (AUTOINCREMENT), but a timeline entry pointing at a message that no longer exists
+    # would only be a dead end, and undo skips a NULL from_leaf_id. Found by
     # tests/store/test_store_tree.py::test_undo_skips_states_deleted_with_their_branch.
     conn.execute(
         "UPDATE events SET"
