@@ -1,0 +1,517 @@
+"""Writing a parsed, format-neutral thread into the store in one transaction.
+
+Every importer parses its format into `ParsedThread`s and hands them here, so the
+invariants of design.md §1 are kept in one place on the bulk path:
+
+- a message's parent is in the same thread (parents are named by `source_key`, resolved
+  against this batch and the messages already stored for the thread);
+- `depth`, `child_count`, `message_count` and `leaf_count` are computed, not trusted;
+- the current leaf is one of the thread's own messages; on a re-import it moves to the new
+  imported leaf only when the user has not moved it since the last import (the head still
+  equals the `to_leaf_id` of the thread's latest `imported` event);
+- one `imported` event per thread per import run, with `from_leaf_id`/`to_leaf_id`;
+- rows go in with `executemany` while the per-row FTS trigger is paused, then the new rows
+  are indexed with one `INSERT INTO messages_fts … SELECT`.
+
+Re-importing is idempotent: messages whose `source_key` is already stored in the thread
+are not added again (their content is updated if the source changed it, e.g. a reply that
+grew by another entry).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .models import EventKind
+from .rows import encode_json, encode_time
+from .store import add_event
+
+
+@dataclass
+class ParsedMessage:
+    """One message as a parser saw it; ids are the source's own keys."""
+
+    key: str
+    """Unique within the thread: the source record's id (uuid, node id, …)."""
+    parent_key: str | None
+    """The parent's key (in this batch or already stored); None for a root."""
+    role: str
+    content: str
+    created_at: datetime
+    data: dict[str, Any] = field(default_factory=dict)
+    status: str = "completed"
+
+
+@dataclass
+class ParsedCheckpoint:
+    """A checkpoint carried by a full-fidelity (Grove JSON) import."""
+
+    name: str
+    message_key: str
+    kind: str
+    note: str | None
+    state: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass
+class ParsedEvent:
+    """A timeline event carried by a full-fidelity (Grove JSON) import."""
+
+    seq: int
+    kind: str
+    message_key: str | None
+    from_leaf_key: str | None
+    to_leaf_key: str | None
+    data: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass
+class ParsedThread:
+    """A thread as a parser produced it: what to create or add to, keyed by its source."""
+
+    source: str
+    source_key: str
+    messages: list[ParsedMessage] = field(default_factory=list)
+    """New messages, parents before children."""
+    updates: list[ParsedMessage] = field(default_factory=list)
+    """Messages already imported whose content or data changed."""
+    title: str | None = None
+    project: str | None = None
+    status: str = "idle"
+    metadata: dict[str, Any] = field(default_factory=dict)
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    leaf_key: str | None = None
+    """The source's own current leaf; None: the newest user/assistant leaf."""
+    input_tokens: int | None = None
+    """Totals for the whole source thread (not a delta); None leaves the stored value."""
+    output_tokens: int | None = None
+    cost_usd: float | None = None
+    parent_thread_key: str | None = None
+    """source_key (same source) of the thread that spawned this one (a subagent)."""
+    parent_message_marker: str | None = None
+    """Text found in the `data` of the spawning message of the parent thread."""
+    parent_message_key: str | None = None
+    forked_from_thread_key: str | None = None
+    forked_from_message_key: str | None = None
+    checkpoints: list[ParsedCheckpoint] = field(default_factory=list)
+    events: list[ParsedEvent] = field(default_factory=list)
+    archived_at: datetime | None = None
+    import_data: dict[str, Any] = field(default_factory=dict)
+    """Extra facts for the `imported` event (the file, line numbers)."""
+
+
+@dataclass
+class WriteResult:
+    """What one thread's bulk write did."""
+
+    thread_id: int
+    created: bool
+    added: int
+    updated: int
+    head_moved: bool
+
+
+@dataclass
+class FileRecord:
+    """How far a file has been read (the `import_files` row)."""
+
+    path: str
+    format: str
+    size: int
+    mtime: float
+    offset: int
+    line_count: int
+    head_hash: str
+    state: dict[str, Any] | None = None
+
+
+def write_file(conn: sqlite3.Connection, threads: list[ParsedThread], record: FileRecord | None, stamp: str) -> list[WriteResult]:
+    """One file's transaction: every thread parsed from it, and its `import_files` row.
+
+    Run with `Store.run_write(write_file, threads, record, stamp)`.
+    """
+    results = [write_thread_tx(conn, t, stamp) for t in threads]
+    if record is not None:
+        conn.execute(
+            "INSERT INTO import_files (path, format, size, mtime, offset, line_count, head_hash, state, imported_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET format = excluded.format,"
+            " size = excluded.size, mtime = excluded.mtime, offset = excluded.offset,"
+            " line_count = excluded.line_count, head_hash = excluded.head_hash, state = excluded.state,"
+            " imported_at = excluded.imported_at",
+            (
+                record.path,
+                record.format,
+                record.size,
+                record.mtime,
+                record.offset,
+                record.line_count,
+                record.head_hash,
+                json.dumps(record.state, separators=(",", ":")) if record.state is not None else None,
+                stamp,
+            ),
+        )
+    return results
+
+
+async def write_thread(store: Any, parsed: ParsedThread) -> WriteResult:
+    """Write one parsed thread through `store.run_write`, in one transaction."""
+    results = await store.run_write(write_file, [parsed], None, encode_time(store.now()))
+    return results[0]
+
+
+def _t(moment: datetime | None) -> str | None:
+    return encode_time(moment) if moment is not None else None
+
+
+def _find_thread(conn: sqlite3.Connection, source: str, key: str | None) -> int | None:
+    if key is None:
+        return None
+    row = conn.execute("SELECT id FROM threads WHERE source = ? AND source_key = ?", (source, key)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) -> WriteResult:
+    """The synchronous body: create or extend the thread keyed by (source, source_key)."""
+    row = conn.execute(
+        "SELECT id, current_leaf_id, updated_at, created_at FROM threads WHERE source = ? AND source_key = ?",
+        (parsed.source, parsed.source_key),
+    ).fetchone()
+    created = row is None
+    created_at = _t(parsed.created_at) or stamp
+    updated_at = _t(parsed.updated_at) or created_at
+    if created:
+        cursor = conn.execute(
+            "INSERT INTO threads (title, status, source, source_key, project, created_at, updated_at, metadata,"
+            " archived_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                parsed.title,
+                parsed.status,
+                parsed.source,
+                parsed.source_key,
+                parsed.project,
+                created_at,
+                updated_at,
+                encode_json(parsed.metadata),
+                _t(parsed.archived_at),
+            ),
+        )
+        thread_id = int(cursor.lastrowid)  # type: ignore[arg-type]
+        head: int | None = None
+        existing: dict[str, tuple[int, int, int]] = {}
+    else:
+        thread_id, head = int(row[0]), row[1]
+        existing = {
+            r[0]: (r[1], r[2], r[3])
+            for r in conn.execute(
+                "SELECT source_key, id, depth, child_count FROM messages WHERE thread_id = ? AND source_key IS NOT NULL",
+                (thread_id,),
+            )
+        }
+        sets = ["updated_at = max(updated_at, ?)"]
+        params: list[Any] = [updated_at]
+        if parsed.title and not _user_titled(conn, thread_id):
+            sets.append("title = ?")
+            params.append(parsed.title)
+        if parsed.project:
+            sets.append("project = coalesce(project, ?)")
+            params.append(parsed.project)
+        if parsed.metadata:
+            sets.append("metadata = json_patch(coalesce(metadata, '{}'), ?)")
+            params.append(json.dumps(parsed.metadata, ensure_ascii=False))
+        conn.execute(f"UPDATE threads SET {', '.join(sets)} WHERE id = ?", (*params, thread_id))
+
+    # ---- new messages: ids, depths and child counts computed here, rows inserted at once
+    next_id = _next_message_id(conn)
+    first_id = next_id
+    batch: dict[str, list[Any]] = {}  # key -> row (mutable: child_count filled as children come)
+    rows: list[list[Any]] = []
+    parent_bumps: dict[int, int] = {}
+    for m in parsed.messages:
+        if m.key in existing or m.key in batch:
+            continue
+        parent_id: int | None = None
+        depth = 0
+        if m.parent_key is not None:
+            if m.parent_key in batch:
+                prow = batch[m.parent_key]
+                parent_id, depth = prow[0], prow[9] + 1
+                prow[10] += 1
+            elif m.parent_key in existing:
+                pid, pdepth, _ = existing[m.parent_key]
+                parent_id, depth = pid, pdepth + 1
+                parent_bumps[pid] = parent_bumps.get(pid, 0) + 1
+        new_row = [
+            next_id,
+            thread_id,
+            parent_id,
+            m.role,
+            m.content,
+            encode_json(m.data),
+            m.status,
+            encode_time(m.created_at),
+            m.key,
+            depth,
+            0,
+        ]
+        next_id += 1
+        batch[m.key] = new_row
+        rows.append(new_row)
+    if rows:
+        conn.execute("UPDATE fts_control SET paused = 1")
+        conn.executemany(
+            "INSERT INTO messages (id, thread_id, parent_id, role, content, data, status, created_at, source_key,"
+            " depth, child_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        conn.execute("UPDATE fts_control SET paused = 0")
+        conn.execute(
+            "INSERT INTO messages_fts(rowid, content) SELECT id, content FROM messages WHERE id >= ? AND id < ?",
+            (first_id, next_id),
+        )
+    if parent_bumps:
+        conn.executemany(
+            "UPDATE messages SET child_count = child_count + ? WHERE id = ?",
+            [(n, pid) for pid, n in parent_bumps.items()],
+        )
+
+    updated = 0
+    for m in parsed.updates:
+        target = existing.get(m.key)
+        if target is None:
+            continue
+        cur = conn.execute(
+            "UPDATE messages SET content = ?, data = ? WHERE id = ? AND (content != ? OR coalesce(data, '') != ?)",
+            (m.content, encode_json(m.data), target[0], m.content, encode_json(m.data) or ""),
+        )
+        updated += cur.rowcount
+
+    if rows or created:
+        conn.execute(
+            "UPDATE threads SET message_count = (SELECT count(*) FROM messages WHERE thread_id = ?),"
+            " leaf_count = (SELECT count(*) FROM messages WHERE thread_id = ? AND child_count = 0) WHERE id = ?",
+            (thread_id, thread_id, thread_id),
+        )
+    token_sets = []
+    token_params: list[Any] = []
+    for column, value in (
+        ("input_tokens", parsed.input_tokens),
+        ("output_tokens", parsed.output_tokens),
+        ("cost_usd", parsed.cost_usd),
+    ):
+        if value is not None:
+            token_sets.append(f"{column} = ?")
+            token_params.append(value)
+    if token_sets:
+        conn.execute(f"UPDATE threads SET {', '.join(token_sets)} WHERE id = ?", (*token_params, thread_id))
+
+    # ---- lineage: the spawning thread/message, the thread this one was forked from
+    _link(conn, thread_id, parsed)
+
+    # ---- checkpoints and events of a full-fidelity import
+    def key_id(key: str | None) -> int | None:
+        if key is None:
+            return None
+        if key in batch:
+            return int(batch[key][0])
+        if key in existing:
+            return existing[key][0]
+        return None
+
+    for cp in parsed.checkpoints:
+        mid = key_id(cp.message_key)
+        if mid is None:
+            continue
+        conn.execute(
+            "INSERT INTO checkpoints (thread_id, name, message_id, kind, note, state, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (thread_id, name) DO NOTHING",
+            (thread_id, cp.name, mid, cp.kind, cp.note, encode_json(cp.state), encode_time(cp.created_at)),
+        )
+    if created and parsed.events:
+        last_seq = 0
+        for ev in sorted(parsed.events, key=lambda e: e.seq):
+            last_seq += 1
+            conn.execute(
+                "INSERT INTO events (thread_id, seq, kind, message_id, from_leaf_id, to_leaf_id, data, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    thread_id,
+                    last_seq,
+                    ev.kind,
+                    key_id(ev.message_key),
+                    key_id(ev.from_leaf_key),
+                    key_id(ev.to_leaf_key),
+                    encode_json(ev.data),
+                    encode_time(ev.created_at),
+                ),
+            )
+        conn.execute("UPDATE threads SET last_seq = ? WHERE id = ?", (last_seq, thread_id))
+
+    # ---- the head
+    new_leaf = _imported_leaf(conn, thread_id, parsed, key_id)
+    old_head = head
+    head_moved = False
+    if new_leaf is not None and new_leaf != head:
+        if created or head is None or head == _last_imported_leaf(conn, thread_id):
+            conn.execute("UPDATE threads SET current_leaf_id = ? WHERE id = ?", (new_leaf, thread_id))
+            head = new_leaf
+            head_moved = True
+    if created or rows or updated or head_moved:
+        data: dict[str, Any] = {"source": parsed.source, "added": len(rows)}
+        if created:
+            data["created"] = True
+        if updated:
+            data["updated"] = updated
+        if head_moved is False and new_leaf is not None and new_leaf != head:
+            data["kept_head"] = True
+            data["imported_leaf_id"] = new_leaf
+        data.update(parsed.import_data)
+        add_event(
+            conn,
+            thread_id,
+            EventKind.IMPORTED,
+            stamp,
+            message_id=new_leaf,
+            from_leaf=old_head,
+            to_leaf=head if head_moved or created else old_head,
+            data=data,
+            touch=False,
+        )
+    return WriteResult(thread_id, created, len(rows), updated, head_moved)
+
+
+def _next_message_id(conn: sqlite3.Connection) -> int:
+    """The id SQLite would hand out next (never one a deleted message had, with AUTOINCREMENT)."""
+    top = conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0]
+    try:
+        row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'messages'").fetchone()
+    except sqlite3.OperationalError:  # no AUTOINCREMENT table in this schema
+        row = None
+    return max(int(top), int(row[0]) if row else 0) + 1
+
+
+def _user_titled(conn: sqlite3.Connection, thread_id: int) -> bool:
+    """True when a person renamed the thread in Grove (a re-import must not undo that)."""
+    row = conn.execute(
+        "SELECT 1 FROM events WHERE thread_id = ? AND kind = 'thread_updated' AND data LIKE '%\"title\"%' LIMIT 1",
+        (thread_id,),
+    ).fetchone()
+    return row is not None
+
+
+def _last_imported_leaf(conn: sqlite3.Connection, thread_id: int) -> int | None:
+    """Where the latest import left the head (the `to_leaf_id` of its `imported` event)."""
+    row = conn.execute(
+        "SELECT to_leaf_id FROM events WHERE thread_id = ? AND kind = 'imported' ORDER BY seq DESC LIMIT 1",
+        (thread_id,),
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def _imported_leaf(conn: sqlite3.Connection, thread_id: int, parsed: ParsedThread, key_id: Any) -> int | None:
+    """The source's current leaf: its own pointer, else the newest user/assistant leaf."""
+    if parsed.leaf_key is not None:
+        found = key_id(parsed.leaf_key)
+        if found is None:
+            r = conn.execute(
+                "SELECT id FROM messages WHERE thread_id = ? AND source_key = ?", (thread_id, parsed.leaf_key)
+            ).fetchone()
+            found = None if r is None else r[0]
+        if found is not None:
+            return int(found)
+    row = conn.execute(
+        "SELECT id FROM messages WHERE thread_id = ? AND child_count = 0 AND role IN ('user', 'assistant')"
+        " ORDER BY created_at DESC, id DESC LIMIT 1",
+        (thread_id,),
+    ).fetchone()
+    if row is None:
+        row = conn.execute(
+            "SELECT id FROM messages WHERE thread_id = ? AND child_count = 0 ORDER BY created_at DESC, id DESC LIMIT 1",
+            (thread_id,),
+        ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def _link(conn: sqlite3.Connection, thread_id: int, parsed: ParsedThread) -> None:
+    """Record lineage now if the other thread is already stored (else `link_pending` does it later)."""
+    pending: dict[str, Any] = {}
+    if parsed.parent_thread_key is not None:
+        pending["parent_thread_key"] = parsed.parent_thread_key
+        if parsed.parent_message_marker:
+            pending["parent_message_marker"] = parsed.parent_message_marker
+        if parsed.parent_message_key:
+            pending["parent_message_key"] = parsed.parent_message_key
+    if parsed.forked_from_thread_key is not None:
+        pending["forked_from_thread_key"] = parsed.forked_from_thread_key
+        if parsed.forked_from_message_key:
+            pending["forked_from_message_key"] = parsed.forked_from_message_key
+    if not pending:
+        return
+    conn.execute(
+        "UPDATE threads SET metadata = json_set(coalesce(metadata, '{}'), '$.import_link', json(?)) WHERE id = ?",
+        (json.dumps(pending), thread_id),
+    )
+    resolve_links(conn, parsed.source, thread_id)
+    # Children imported before this thread wait for it: resolve theirs too.
+    waiting = conn.execute(
+        "SELECT id FROM threads WHERE source = ? AND parent_thread_id IS NULL AND forked_from_thread_id IS NULL"
+        " AND json_extract(metadata, '$.import_link.parent_thread_key') = ?",
+        (parsed.source, parsed.source_key),
+    ).fetchall()
+    for (child,) in waiting:
+        resolve_links(conn, parsed.source, child)
+
+
+def resolve_links(conn: sqlite3.Connection, source: str, thread_id: int) -> bool:
+    """Fill parent_thread_id/parent_message_id (or the forked_from pair) from the pending link."""
+    row = conn.execute(
+        "SELECT json_extract(metadata, '$.import_link'), parent_thread_id, parent_message_id,"
+        " forked_from_thread_id FROM threads WHERE id = ?",
+        (thread_id,),
+    ).fetchone()
+    if row is None or row[0] is None:
+        return False
+    link = json.loads(row[0])
+    done = False
+    parent_key = link.get("parent_thread_key")
+    if parent_key is not None and (row[1] is None or row[2] is None):
+        parent = _find_thread(conn, source, parent_key)
+        if parent is not None and parent != thread_id:
+            message = _find_message(conn, parent, link.get("parent_message_key"), link.get("parent_message_marker"))
+            conn.execute(
+                "UPDATE threads SET parent_thread_id = ?, parent_message_id = coalesce(parent_message_id, ?) WHERE id = ?",
+                (parent, message, thread_id),
+            )
+            done = True
+    fork_key = link.get("forked_from_thread_key")
+    if fork_key is not None and row[3] is None:
+        origin = _find_thread(conn, source, fork_key)
+        if origin is not None and origin != thread_id:
+            message = _find_message(conn, origin, link.get("forked_from_message_key"), None)
+            conn.execute(
+                "UPDATE threads SET forked_from_thread_id = ?, forked_from_message_id = ? WHERE id = ?",
+                (origin, message, thread_id),
+            )
+            done = True
+    return done
+
+
+def _find_message(conn: sqlite3.Connection, thread_id: int, key: str | None, marker: str | None) -> int | None:
+    if key is not None:
+        r = conn.execute("SELECT id FROM messages WHERE thread_id = ? AND source_key = ?", (thread_id, key)).fetchone()
+        if r is not None:
+            return int(r[0])
+    if marker:
+        r = conn.execute(
+            "SELECT id FROM messages WHERE thread_id = ? AND instr(data, ?) > 0 ORDER BY id LIMIT 1",
+            (thread_id, marker),
+        ).fetchone()
+        if r is not None:
+            return int(r[0])
+    return None

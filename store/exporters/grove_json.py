@@ -1,0 +1,116 @@
+"""Grove JSON export: a whole thread — every branch, checkpoints, events and lineage.
+
+Messages and threads are named by stable keys rather than database ids: an imported
+message keeps its source key (a Claude Code uuid, a ChatGPT node id), a message made in
+Grove is `grove:<id>`, and a thread's key is its source key or `grove:<id>:<created_at>`.
+`store.importers.grove_json` reads the document back into an identical tree.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from ..errors import NotFound
+from ..rows import encode_time
+
+FORMAT = "grove"
+VERSION = 1
+
+
+def _thread_key(conn: sqlite3.Connection, thread_id: int) -> str | None:
+    row = conn.execute("SELECT source_key, created_at FROM threads WHERE id = ?", (thread_id,)).fetchone()
+    if row is None:
+        return None
+    return row[0] or f"grove:{thread_id}:{row[1]}"
+
+
+def _rx_keys(conn: sqlite3.Connection, thread_id: int) -> tuple[str, dict[int, str], dict[str, Any]]:
+    key = _thread_key(conn, thread_id)
+    if key is None:
+        raise NotFound(f"There is no thread {thread_id}.")
+    keys = {
+        r[0]: (r[1] or f"grove:{r[0]}")
+        for r in conn.execute("SELECT id, source_key FROM messages WHERE thread_id = ?", (thread_id,))
+    }
+    row = conn.execute(
+        "SELECT parent_thread_id, parent_message_id, forked_from_thread_id, forked_from_message_id FROM threads WHERE id = ?",
+        (thread_id,),
+    ).fetchone()
+    lineage: dict[str, Any] = {}
+    for name, (other, message) in (("parent", (row[0], row[1])), ("forked_from", (row[2], row[3]))):
+        if other is None:
+            continue
+        entry: dict[str, Any] = {"thread_key": _thread_key(conn, other)}
+        if message is not None:
+            m = conn.execute("SELECT source_key FROM messages WHERE id = ?", (message,)).fetchone()
+            if m is not None:
+                entry["message_key"] = m[0] or f"grove:{message}"
+        lineage[name] = entry
+    return key, keys, lineage
+
+
+async def export_json(store: Any, thread_id: int) -> dict[str, Any]:
+    """The Grove JSON document of a thread (NotFound if there is none)."""
+    thread = await store.get_thread(thread_id)
+    key, keys, lineage = await store.run_read(_rx_keys, thread_id)
+    messages = await store.messages(thread_id)
+    checkpoints = await store.list_checkpoints(thread_id)
+    events = []
+    after = 0
+    while True:
+        page = await store.events(thread_id, after_seq=after, limit=1000)
+        events += page
+        if len(page) < 1000:
+            break
+        after = page[-1].seq
+
+    def k(message_id: int | None) -> str | None:
+        return None if message_id is None else keys.get(message_id)
+
+    body = thread.model_dump(mode="json")
+    for name in ("id", "current_leaf_id", "forked_from_thread_id", "forked_from_message_id", "parent_thread_id", "parent_message_id", "message_count", "leaf_count"):
+        body.pop(name, None)
+    body["key"] = key
+    body["current_leaf_key"] = k(thread.current_leaf_id)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "thread": body,
+        "messages": [
+            {
+                "key": keys[m.id],
+                "parent_key": k(m.parent_id),
+                "role": m.role.value,
+                "content": m.content,
+                "data": m.data,
+                "status": m.status.value,
+                "created_at": encode_time(m.created_at),
+            }
+            for m in messages
+        ],
+        "checkpoints": [
+            {
+                "name": c.name,
+                "message_key": k(c.message_id),
+                "kind": c.kind.value,
+                "note": c.note,
+                "state": c.state,
+                "created_at": encode_time(c.created_at),
+            }
+            for c in reversed(checkpoints)
+        ],
+        "events": [
+            {
+                "seq": e.seq,
+                "kind": e.kind.value,
+                "message_key": k(e.message_id),
+                "from_leaf_key": k(e.from_leaf_id),
+                "to_leaf_key": k(e.to_leaf_id),
+                "data": e.data,
+                "created_at": encode_time(e.created_at),
+            }
+            for e in events
+        ],
+        "lineage": lineage,
+    }

@@ -1,0 +1,562 @@
+"""Claude Code transcripts (`~/.claude/projects/<project>/<session>.jsonl`).
+
+Entries form a DAG through `uuid`/`parentUuid`, but most places where an entry has several
+children are recording artifacts, not branches: progress, attachment, hook and snapshot
+entries hang off the conversation; parallel tool calls and their results are siblings; one
+API reply is written as several entries sharing `message.id`. Grove must show only the
+branches a person made (a rewind or an edit: a new prompt under an earlier message).
+
+The walk is *online*, in file order, so that the same code serves a first import and every
+incremental round (its whole state is JSON, kept in `import_files.state`):
+
+1. Non-conversational entries (progress, attachment, file-history-snapshot, queue-operation,
+   hook summaries, …) become aliases of their nearest conversational ancestor; so do the
+   later entries of a multi-entry reply (merged into the first one's message, usage
+   counted once per `message.id`).
+2. Every message belongs to a *segment*, a run that is shown as one chain. A new entry whose
+   parent is in segment S is appended at S's tail — this linearises tool results, parallel
+   calls and continuations in the order they were written (claude-code-log's ladder, rungs
+   1–5, comes down to this once structural entries are aliases).
+3. A *real branch* is a second "candidate" child of a message — a typed user prompt, or an
+   assistant reply under a user message — written at a different time than the first one
+   (same time = a compaction replay, rung 6, linearised). It starts a new segment as a
+   sibling of the first candidate (rung 7).
+4. `compact_boundary` has no parent: it continues from `logicalParentUuid` (or, when that
+   comes later in the file, the last known member of `compactMetadata.preservedMessages`)
+   and is marked `{"kind": "compact_boundary"}` so the app draws a divider. Because an
+   entry can only attach to one seen before it, no loop can ever close.
+5. A parent that never appeared: attached to the previous message, reported per line.
+   Entries without parent links (old versions) read as one chain in file order.
+
+Subagents (`<session>/subagents/agent-*.jsonl`, or `agent-*.jsonl` beside the session) are
+child threads of the session's thread; their spawning message is the tool result whose
+`toolUseResult.agentId` names them. Sidechain entries inside a session file become child
+threads too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..bulk import ParsedMessage, ParsedThread
+from .lines import LineError
+
+SOURCE = "claude-code"
+TITLE_CHARS = 80
+
+_CONVERSATIONAL = {"user", "assistant", "system"}
+_SYSTEM_NOISE = {"stop_hook_summary", "turn_duration", "away_summary", "bridge_status", "api_error"}
+_fromiso = datetime.fromisoformat
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = _fromiso(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def _text_of(value: Any) -> str:
+    """Plain text from a tool_result's content (a string or a list of blocks)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        parts = []
+        for block in value:
+            if isinstance(block, dict):
+                if block.get("type") == "text" and isinstance(block.get("text"), str):
+                    parts.append(block["text"])
+                elif block.get("type") == "image":
+                    parts.append("[image]")
+            elif isinstance(block, str):
+                parts.append(block)
+        return "\n".join(parts)
+    return ""
+
+
+def session_of(path: Path) -> tuple[str, str | None]:
+    """(thread key, parent session key or None) for a transcript file, from its name and place."""
+    stem = path.stem
+    if stem.startswith("agent-"):
+        if path.parent.name == "subagents":
+            session = path.parent.parent.name
+            return f"{session}:{stem}", session
+        return stem, None  # beside the session: the session id is read from the entries
+    return stem, None
+
+
+class ClaudeCodeParser:
+    """Feeds Claude Code entries one at a time and yields the new messages per thread."""
+
+    format = SOURCE
+
+    def __init__(self, path: Path, state: dict[str, Any] | None, errors: list[LineError]) -> None:
+        self.path = path
+        self.name = str(path)
+        self.errors = errors
+        self.is_agent_file = path.stem.startswith("agent-")
+        main_key, parent_session = session_of(path)
+        s = state or {
+            "main": main_key,
+            "parent_session": parent_session,
+            "alias": {},
+            "msgs": {},
+            "first_cand": {},
+            "tails": {},
+            "nseg": 0,
+            "last": {},
+            "open": {},
+            "usage": {},
+            "tokens": {},
+            "threads": {},
+            "titles": {},
+            "meta": {},
+            "leaf_uuid": None,
+            "last_ts": None,
+        }
+        self.s = s
+        self.alias: dict[str, str | None] = s["alias"]
+        self.msgs: dict[str, list[Any]] = s["msgs"]  # key -> [thread, seg, grove parent key, role]
+        self.first_cand: dict[str, list[Any]] = s["first_cand"]
+        self.tails: dict[str, str] = s["tails"]
+        # This round's output
+        self.new: dict[str, dict[str, ParsedMessage]] = {}
+        self.updates: dict[str, dict[str, ParsedMessage]] = {}
+        self.pending_by_msgid: dict[tuple[str, str], ParsedMessage] = {}
+        self.lines = 0
+        self.first_line: int | None = None
+        self.last_line: int | None = None
+
+    # ------------------------------------------------------------------ state
+
+    def state(self) -> dict[str, Any]:
+        return self.s
+
+    def _thread_info(self, key: str) -> dict[str, Any]:
+        info = self.s["threads"].get(key)
+        if info is None:
+            info = self.s["threads"][key] = {}
+        return info
+
+    # ------------------------------------------------------------------ feeding
+
+    def feed(self, number: int, obj: dict[str, Any]) -> None:
+        self.lines += 1
+        if self.first_line is None:
+            self.first_line = number
+        self.last_line = number
+        kind = obj.get("type")
+        if kind == "summary":
+            if isinstance(obj.get("summary"), str):
+                self.s["titles"]["summary"] = obj["summary"]
+            return
+        if kind == "custom-title":
+            title = obj.get("customTitle") or obj.get("title")
+            if isinstance(title, str) and title.strip():
+                self.s["titles"]["custom"] = title
+            return
+        if kind == "ai-title":
+            title = obj.get("aiTitle") or obj.get("title")
+            if isinstance(title, str) and title.strip():
+                self.s["titles"]["ai"] = title
+            return
+        if kind == "last-prompt":
+            if isinstance(obj.get("leafUuid"), str):
+                self.s["leaf_uuid"] = obj["leafUuid"]
+            return
+        meta = self.s["meta"]
+        for field, name in (("sessionId", "session_id"), ("cwd", "cwd"), ("gitBranch", "git_branch"), ("version", "version")):
+            value = obj.get(field)
+            if isinstance(value, str) and value:
+                meta[name] = value
+        moment = _parse_time(obj.get("timestamp"))
+        if moment is None:
+            last = self.s["last_ts"]
+            moment = _parse_time(last) if last else datetime.fromtimestamp(self.path.stat().st_mtime, timezone.utc)
+            assert moment is not None
+        else:
+            self.s["last_ts"] = obj["timestamp"]
+        uuid = obj.get("uuid")
+        if not isinstance(uuid, str) or not uuid:
+            if kind not in _CONVERSATIONAL:
+                return
+            uuid = f"line-{number}"
+        if uuid in self.alias:
+            self.errors.append(LineError(self.name, number, f"duplicate uuid {uuid}; skipped"))
+            return
+        parent_uuid = obj.get("parentUuid")
+        if not isinstance(parent_uuid, str):
+            parent_uuid = None
+
+        message = self._message(kind, obj, number)
+        if message is None:
+            # Structural: it stands for its nearest conversational ancestor.
+            self.alias[uuid] = self._resolve(parent_uuid)[0]
+            return
+        role, content, data, msgid = message
+        data["uuid"] = uuid
+        main = self.s["main"]
+        thread = main
+
+        # Where it hangs: the parent's message (through aliases), or its logical parent.
+        parent_key, missing = self._resolve(parent_uuid)
+        if data.get("kind") == "compact_boundary" and parent_key is None:
+            parent_key, missing = self._compaction_parent(obj)
+        if parent_key is not None:
+            thread = self.msgs[parent_key][0]
+        sidechain = bool(obj.get("isSidechain")) and not self.is_agent_file
+        if sidechain and thread == main:
+            # A subagent written inline: its own child thread, spawned at the parent message.
+            thread = f"{main}:sidechain:{uuid}"
+            info = self._thread_info(thread)
+            info["parent_thread_key"] = main
+            info["parent_message_key"] = parent_key
+            parent_key, missing = None, False
+        elif not sidechain and thread != main:
+            thread = main
+            parent_key = None
+        if msgid is not None and role == "assistant":
+            merged = self._merge(thread, msgid, uuid, content, data)
+            if merged:
+                return
+        key = uuid
+        if missing:
+            prev = self.s["last"].get(thread)
+            where = "attached to the previous message" if prev else "made a root"
+            self.errors.append(LineError(self.name, number, f"parent {parent_uuid} not found; {where}"))
+        self._place(thread, key, parent_key, role, content, data, moment, obj)
+        self.alias[uuid] = key
+        if msgid is not None and role == "assistant":
+            self.s["open"][thread] = {"key": key, "msgid": msgid}
+            self.pending_by_msgid[(thread, msgid)] = self.new[thread][key]
+        info = self._thread_info(thread)
+        stamp = obj.get("timestamp") if isinstance(obj.get("timestamp"), str) else moment.isoformat()
+        info.setdefault("first_ts", stamp)
+        info["last_ts"] = max(info.get("last_ts", stamp), stamp)
+        if role == "user" and "first_prompt" not in info and data.get("kind") is None and content.strip():
+            title = _prompt_title(content)
+            if title:
+                info["first_prompt"] = title
+
+    def _resolve(self, parent_uuid: str | None) -> tuple[str | None, bool]:
+        if parent_uuid is None:
+            return None, False
+        if parent_uuid in self.alias:
+            return self.alias[parent_uuid], False
+        return None, True
+
+    def _compaction_parent(self, obj: dict[str, Any]) -> tuple[str | None, bool]:
+        logical = obj.get("logicalParentUuid")
+        if isinstance(logical, str) and self.alias.get(logical):
+            return self.alias[logical], False
+        meta = obj.get("compactMetadata")
+        if isinstance(meta, dict):
+            candidates: list[Any] = []
+            preserved = meta.get("preservedMessages")
+            if isinstance(preserved, dict) and isinstance(preserved.get("uuids"), list):
+                candidates += reversed(preserved["uuids"])
+            segment = meta.get("preservedSegment")
+            if isinstance(segment, dict):
+                candidates += [segment.get("tailUuid"), segment.get("headUuid")]
+            for uuid in candidates:
+                if isinstance(uuid, str) and self.alias.get(uuid):
+                    return self.alias[uuid], False
+        # Nothing known: the conversation goes on after the last message (no loop possible).
+        return None, False
+
+    def _message(self, kind: Any, obj: dict[str, Any], number: int) -> tuple[str, str, dict[str, Any], str | None] | None:
+        """(role, content, data, message id) of a conversational entry; None for structure."""
+        if kind == "system":
+            subtype = obj.get("subtype")
+            if subtype == "compact_boundary":
+                meta = obj.get("compactMetadata") if isinstance(obj.get("compactMetadata"), dict) else {}
+                data: dict[str, Any] = {"kind": "compact_boundary"}
+                if meta.get("trigger"):
+                    data["trigger"] = meta["trigger"]
+                if meta.get("preTokens"):
+                    data["pre_tokens"] = meta["preTokens"]
+                content = obj.get("content") if isinstance(obj.get("content"), str) else "Conversation compacted"
+                return "system", content, data, None
+            if subtype in _SYSTEM_NOISE:
+                return None
+            content = obj.get("content")
+            if not isinstance(content, str) or not content.strip():
+                return None
+            return "system", content, {"kind": subtype or "notice"}, None
+        if kind not in ("user", "assistant"):
+            return None
+        msg = obj.get("message")
+        if not isinstance(msg, dict):
+            self.errors.append(LineError(self.name, number, f"the {kind} entry's message is not an object; skipped"))
+            return None
+        raw = msg.get("content")
+        texts: list[str] = []
+        data = {}
+        tool_calls: list[dict[str, Any]] = []
+        tool_results: list[dict[str, Any]] = []
+        thinking: list[str] = []
+        if isinstance(raw, str):
+            texts.append(raw)
+        elif isinstance(raw, list):
+            for block in raw:
+                if isinstance(block, str):
+                    texts.append(block)
+                    continue
+                if not isinstance(block, dict):
+                    continue
+                btype = block.get("type")
+                if btype == "text":
+                    if isinstance(block.get("text"), str):
+                        texts.append(block["text"])
+                elif btype == "tool_use":
+                    tool_calls.append({"id": block.get("id"), "name": block.get("name"), "input": block.get("input")})
+                elif btype == "tool_result":
+                    text = _text_of(block.get("content"))
+                    result: dict[str, Any] = {"tool_use_id": block.get("tool_use_id")}
+                    if block.get("is_error"):
+                        result["is_error"] = True
+                    tool_results.append(result)
+                    texts.append(text)
+                elif btype == "thinking":
+                    if isinstance(block.get("thinking"), str) and block["thinking"]:
+                        thinking.append(block["thinking"])
+                elif btype == "image":
+                    texts.append("[image]")
+        content = "\n\n".join(t for t in texts if t) if not tool_results else "\n".join(texts)
+        if not content.strip() and not tool_calls and not tool_results and not thinking:
+            return None
+        msgid = msg.get("id") if isinstance(msg.get("id"), str) else None
+        if kind == "assistant":
+            role = "assistant"
+            if isinstance(msg.get("model"), str):
+                data["model"] = msg["model"]
+            if isinstance(msg.get("usage"), dict):
+                data["usage"] = msg["usage"]
+            if msgid:
+                data["message_id"] = msgid
+            if obj.get("isApiErrorMessage"):
+                data["api_error"] = True
+        else:
+            role = "tool" if tool_results else "user"
+            if obj.get("isCompactSummary"):
+                role, data["kind"] = "system", "compact_summary"
+            elif obj.get("isMeta"):
+                role, data["kind"] = "system", "meta"
+            result = obj.get("toolUseResult")
+            if isinstance(result, dict) and isinstance(result.get("agentId"), str):
+                data["agent_id"] = result["agentId"]
+        if tool_calls:
+            data["tool_calls"] = tool_calls
+        if tool_results:
+            data["tool_results"] = tool_results
+        if thinking:
+            data["thinking"] = "\n\n".join(thinking)
+        if obj.get("isSidechain"):
+            data["sidechain"] = True
+        return role, content, data, msgid
+
+    def _merge(self, thread: str, msgid: str, uuid: str, content: str, data: dict[str, Any]) -> bool:
+        """Fold another entry of the same API reply into its message."""
+        target = self.pending_by_msgid.get((thread, msgid))
+        is_update = False
+        if target is None:
+            opened = self.s["open"].get(thread)
+            if not opened or opened.get("msgid") != msgid or "content" not in opened:
+                return False
+            target = ParsedMessage(opened["key"], None, "assistant", opened["content"], datetime.now(timezone.utc), opened["data"])
+            is_update = True
+        if content:
+            target.content = f"{target.content}\n\n{content}" if target.content else content
+        td = target.data
+        for name in ("tool_calls",):
+            if data.get(name):
+                td[name] = td.get(name, []) + data[name]
+        if data.get("thinking"):
+            td["thinking"] = f"{td['thinking']}\n\n{data['thinking']}" if td.get("thinking") else data["thinking"]
+        if data.get("usage"):
+            td["usage"] = data["usage"]
+        td.setdefault("uuids", []).append(uuid)
+        self.alias[uuid] = target.key
+        self._count_usage(thread, msgid, data.get("usage"))
+        if is_update:
+            self.updates.setdefault(thread, {})[target.key] = target
+            self.pending_by_msgid[(thread, msgid)] = target
+        return True
+
+    def _count_usage(self, thread: str, msgid: str | None, usage: Any) -> None:
+        if not isinstance(usage, dict):
+            return
+        seen = self.s["usage"].setdefault(thread, {})
+        tokens = self.s["tokens"].setdefault(thread, [0, 0])
+        key = msgid or f"anon-{len(seen)}"
+        before = seen.get(key, [0, 0])
+        now = [_int(usage.get("input_tokens")), _int(usage.get("output_tokens"))]
+        now = [max(before[0], now[0]), max(before[1], now[1])]
+        tokens[0] += now[0] - before[0]
+        tokens[1] += now[1] - before[1]
+        seen[key] = now
+
+    def _is_candidate(self, role: str, data: dict[str, Any], parent_role: str | None) -> bool:
+        if data.get("kind") is not None:
+            return False
+        if role == "user":
+            return True
+        return role == "assistant" and parent_role == "user" and not data.get("api_error")
+
+    def _place(
+        self,
+        thread: str,
+        key: str,
+        parent_key: str | None,
+        role: str,
+        content: str,
+        data: dict[str, Any],
+        moment: datetime,
+        obj: dict[str, Any],
+    ) -> None:
+        stamp = obj.get("timestamp") if isinstance(obj.get("timestamp"), str) else moment.isoformat()
+        last = self.s["last"].get(thread)
+        if parent_key is None:
+            if last is not None:
+                seg = self.msgs[last][1]
+                gparent: str | None = self.tails[seg]
+            else:
+                seg = self._new_segment()
+                gparent = None
+        else:
+            prole = self.msgs[parent_key][3]
+            first = self.first_cand.get(parent_key)
+            candidate = self._is_candidate(role, data, prole)
+            if candidate and first is not None and first[1] != stamp and first[0] in self.msgs:
+                # A real branch: a sibling of the first prompt/reply written under this message.
+                seg = self._new_segment()
+                gparent = self.msgs[first[0]][2]
+            else:
+                seg = self.msgs[parent_key][1]
+                gparent = self.tails[seg]
+            if candidate and first is None:
+                self.first_cand[parent_key] = [key, stamp]
+        self.tails[seg] = key
+        self.msgs[key] = [thread, seg, gparent, role]
+        self.s["last"][thread] = key
+        if role == "assistant":
+            self._count_usage(thread, data.get("message_id"), data.get("usage"))
+        self.new.setdefault(thread, {})[key] = ParsedMessage(key, gparent, role, content, moment, data)
+
+    def _new_segment(self) -> str:
+        self.s["nseg"] += 1
+        return str(self.s["nseg"])
+
+    # ------------------------------------------------------------------ output
+
+    def finish(self) -> list[ParsedThread]:
+        """The threads with something new this round (the main one first)."""
+        main = self.s["main"]
+        meta = self.s["meta"]
+        session_id = meta.get("session_id")
+        # An agent file beside its session names the session in its entries.
+        parent_session = self.s.get("parent_session")
+        if self.is_agent_file and parent_session is None and session_id:
+            parent_session = session_id
+        # Remember the newest content of each thread's open reply, for a merge next round.
+        for thread, opened in self.s["open"].items():
+            pm = self.pending_by_msgid.get((thread, opened.get("msgid")))
+            if pm is not None:
+                opened["content"], opened["data"] = pm.content, pm.data
+        out: list[ParsedThread] = []
+        threads = list(dict.fromkeys([main, *self.new.keys(), *self.updates.keys()]))
+        for thread in threads:
+            new = self.new.get(thread, {})
+            updates = self.updates.get(thread, {})
+            if not new and not updates and thread not in self.s["threads"]:
+                continue
+            info = self._thread_info(thread)
+            if not new and not updates and not info.get("first_ts"):
+                continue
+            tokens = self.s["tokens"].get(thread, [0, 0])
+            parsed = ParsedThread(
+                source=SOURCE,
+                source_key=thread,
+                messages=list(new.values()),
+                updates=[u for k, u in updates.items() if k not in new],
+                project=meta.get("cwd"),
+                metadata={
+                    k: v
+                    for k, v in (
+                        ("session_id", session_id),
+                        ("cwd", meta.get("cwd")),
+                        ("git_branch", meta.get("git_branch")),
+                        ("version", meta.get("version")),
+                        ("file", self.name),
+                    )
+                    if v
+                },
+                created_at=_parse_time(info.get("first_ts")),
+                updated_at=_parse_time(info.get("last_ts")),
+                input_tokens=tokens[0],
+                output_tokens=tokens[1],
+                import_data={"file": self.name, "lines": [self.first_line, self.last_line]} if self.lines else {},
+            )
+            if thread == main:
+                titles = self.s["titles"]
+                parsed.title = titles.get("custom") or titles.get("ai") or titles.get("summary") or info.get("first_prompt")
+                leaf = self.s.get("leaf_uuid")
+                if leaf and self.alias.get(leaf):
+                    parsed.leaf_key = self.alias[leaf]
+                if self.is_agent_file:
+                    agent_id = main.rsplit("agent-", 1)[-1]
+                    parsed.parent_thread_key = parent_session
+                    parsed.parent_message_marker = f'"agent_id":"{agent_id}"'
+                    parsed.metadata["agent_id"] = agent_id
+                    description = _agent_description(self.path)
+                    if description and not titles.get("custom"):
+                        parsed.title = description
+            else:
+                parsed.title = info.get("first_prompt")
+                parsed.parent_thread_key = info.get("parent_thread_key")
+                parsed.parent_message_key = info.get("parent_message_key")
+                parsed.metadata["sidechain"] = True
+            out.append(parsed)
+        return out
+
+
+_COMMAND = re.compile(r"<command-name>\s*([^<]*?)\s*</command-name>")
+
+
+def _prompt_title(text: str) -> str | None:
+    """The first line of a typed prompt (80 chars); a slash command by its name; None for noise."""
+    stripped = text.strip()
+    if stripped.startswith("[Request interrupted"):
+        return None
+    if stripped.startswith("<"):
+        command = _COMMAND.search(stripped)
+        return command.group(1)[:TITLE_CHARS] if command else None
+    return stripped.splitlines()[0][:TITLE_CHARS]
+
+
+def _agent_description(path: Path) -> str | None:
+    meta = path.with_name(path.stem + ".meta.json")
+    try:
+        data = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    description = data.get("description")
+    agent_type = data.get("agentType")
+    if isinstance(description, str) and description:
+        return f"{agent_type}: {description}" if isinstance(agent_type, str) and agent_type else description
+    return None
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0

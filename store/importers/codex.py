@@ -1,0 +1,296 @@
+"""Codex rollouts (`~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl`).
+
+A rollout is a flat log: `session_meta`, `turn_context`, `response_item` (messages,
+reasoning, function and custom tool calls and their outputs), `event_msg` (user and agent
+messages, token counts, `thread_rolled_back`, collaboration events) and `compacted`. Each
+message becomes a child of the previous one. `thread_rolled_back {num_turns}` moves the
+attachment point back before the last N user turns, so what follows starts a new branch
+and the dropped turns stay as an abandoned one. Reasoning keeps only its summary, never
+`encrypted_content`. The same message often appears twice (an `event_msg` and a
+`response_item`); the second copy is dropped. Unknown record types are skipped.
+
+A subagent rollout (`session_meta.source.subagent.thread_spawn.parent_thread_id`) or a
+forked one (`forked_from_id`) is linked to its parent thread; the prefix it copied from the
+parent (records older than its own `session_meta`) is not imported twice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..bulk import ParsedMessage, ParsedThread
+from .lines import LineError
+
+SOURCE = "codex"
+TITLE_CHARS = 80
+_UUID = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
+_CONTEXT_PREFIXES = ("<environment_context>", "<user_instructions>", "# AGENTS.md", "<permissions", "<INSTRUCTIONS>")
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts = []
+        for block in content:
+            if isinstance(block, dict) and isinstance(block.get("text"), str):
+                parts.append(block["text"])
+            elif isinstance(block, str):
+                parts.append(block)
+        return "\n".join(parts)
+    if content is None:
+        return ""
+    return json.dumps(content, ensure_ascii=False)
+
+
+class CodexParser:
+    """Feeds rollout records one at a time."""
+
+    format = SOURCE
+
+    def __init__(self, path: Path, state: dict[str, Any] | None, errors: list[LineError]) -> None:
+        self.path = path
+        self.name = str(path)
+        self.errors = errors
+        match = _UUID.search(path.stem)
+        self.s = state or {
+            "key": match.group(1) if match else path.stem,
+            "tail": None,
+            "turns": [],
+            "parents": {},
+            "last_role": {},
+            "calls": {},
+            "tokens": [0, 0],
+            "meta": {},
+            "cutoff": None,
+            "first_ts": None,
+            "last_ts": None,
+            "title": None,
+            "parent": None,
+            "forked_from": None,
+        }
+        self.new: list[ParsedMessage] = []
+        self.updates: dict[str, ParsedMessage] = {}
+        self.by_key: dict[str, ParsedMessage] = {}
+        self.lines = 0
+        self.first_line: int | None = None
+        self.last_line: int | None = None
+
+    def state(self) -> dict[str, Any]:
+        return self.s
+
+    def feed(self, number: int, obj: dict[str, Any]) -> None:
+        self.lines += 1
+        self.first_line = self.first_line or number
+        self.last_line = number
+        kind = obj.get("type")
+        payload = obj.get("payload")
+        if not isinstance(payload, dict):
+            if kind in ("session_meta", "response_item", "event_msg", "turn_context", "compacted"):
+                self.errors.append(LineError(self.name, number, f"{kind} record without a payload object; skipped"))
+            return
+        moment = _parse_time(obj.get("timestamp"))
+        stamp = obj.get("timestamp") if moment is not None else self.s["last_ts"]
+        if moment is None:
+            moment = _parse_time(self.s["last_ts"]) or datetime.fromtimestamp(self.path.stat().st_mtime, timezone.utc)
+        if kind == "session_meta":
+            self._session_meta(payload, stamp)
+            return
+        cutoff = self.s["cutoff"]
+        if cutoff is not None and stamp is not None and stamp < cutoff:
+            return  # the prefix copied from the parent rollout
+        if stamp is not None:
+            self.s["first_ts"] = self.s["first_ts"] or stamp
+            self.s["last_ts"] = max(self.s["last_ts"] or stamp, stamp)
+        if kind == "turn_context":
+            for name in ("model", "cwd"):
+                if isinstance(payload.get(name), str):
+                    self.s["meta"][name] = payload[name]
+            return
+        if kind == "compacted":
+            text = payload.get("message") if isinstance(payload.get("message"), str) else "Conversation compacted"
+            self._add(number, "system", text, {"kind": "compact_boundary"}, moment, stream="x")
+            return
+        if kind == "event_msg":
+            self._event(number, payload, moment)
+            return
+        if kind == "response_item":
+            self._item(number, payload, moment)
+            return
+        # Unknown record types are skipped on purpose: newer Codex versions add them.
+
+    def _session_meta(self, payload: dict[str, Any], stamp: str | None) -> None:
+        meta = self.s["meta"]
+        if isinstance(payload.get("id"), str):
+            self.s["key"] = payload["id"] if not self.s["tail"] else self.s["key"]
+            meta["session_id"] = payload["id"]
+        for name in ("cwd", "cli_version", "originator", "model_provider", "model"):
+            if isinstance(payload.get(name), str):
+                meta[name] = payload[name]
+        source = payload.get("source")
+        parent = None
+        if isinstance(source, dict):
+            spawn = source.get("subagent")
+            if isinstance(spawn, dict):
+                spawn = spawn.get("thread_spawn", spawn)
+                if isinstance(spawn, dict) and isinstance(spawn.get("parent_thread_id"), str):
+                    parent = spawn["parent_thread_id"]
+        if parent:
+            self.s["parent"] = parent
+        if isinstance(payload.get("forked_from_id"), str):
+            self.s["forked_from"] = payload["forked_from_id"]
+        own = payload.get("timestamp") if isinstance(payload.get("timestamp"), str) else stamp
+        if (parent or self.s["forked_from"]) and own and self.s["tail"] is None:
+            self.s["cutoff"] = own
+        if stamp:
+            self.s["first_ts"] = self.s["first_ts"] or stamp
+
+    def _event(self, number: int, payload: dict[str, Any], moment: datetime) -> None:
+        etype = payload.get("type")
+        if etype == "user_message" and isinstance(payload.get("message"), str):
+            self._add(number, "user", payload["message"], {}, moment, stream="event")
+        elif etype == "agent_message" and isinstance(payload.get("message"), str):
+            self._add(number, "assistant", payload["message"], {}, moment, stream="event")
+        elif etype == "token_count":
+            self._tokens(payload)
+        elif etype == "thread_rolled_back":
+            n = payload.get("num_turns")
+            turns = self.s["turns"]
+            if isinstance(n, int) and 0 < n <= len(turns):
+                first_dropped = turns[-n]
+                self.s["tail"] = self.s["parents"].get(first_dropped)
+                del turns[-n:]
+                self.s["last_role"] = {}
+            else:
+                self.errors.append(LineError(self.name, number, f"rollback of {n!r} turns, but only {len(turns)} exist; ignored"))
+        elif etype == "collab_tool_call":
+            call = payload.get("call_id")
+            new_thread = payload.get("new_thread_id")
+            key = self.s["calls"].get(call) if isinstance(call, str) else None
+            if key and isinstance(new_thread, str):
+                message = self._message(key)
+                if message is not None:
+                    message.data.setdefault("spawned_threads", []).append(new_thread)
+
+    def _message(self, key: str) -> ParsedMessage | None:
+        return self.by_key.get(key)
+
+    def _tokens(self, payload: dict[str, Any]) -> None:
+        info = payload.get("info")
+        if isinstance(info, dict) and isinstance(info.get("total_token_usage"), dict):
+            total = info["total_token_usage"]
+            self.s["tokens"] = [_int(total.get("input_tokens")), _int(total.get("output_tokens"))]
+            usage = info.get("last_token_usage") if isinstance(info.get("last_token_usage"), dict) else total
+        elif isinstance(payload.get("usage"), dict):
+            usage = payload["usage"]
+            self.s["tokens"][0] += _int(usage.get("input_tokens", usage.get("prompt_tokens")))
+            self.s["tokens"][1] += _int(usage.get("output_tokens", usage.get("completion_tokens")))
+        else:
+            return
+        tail = self.s["tail"]
+        if tail and tail in self.by_key:
+            self.by_key[tail].data["usage"] = usage
+
+    def _item(self, number: int, payload: dict[str, Any], moment: datetime) -> None:
+        itype = payload.get("type")
+        if itype == "message":
+            role = payload.get("role")
+            text = _text(payload.get("content"))
+            data: dict[str, Any] = {}
+            if role in ("developer", "system"):
+                role, data["kind"] = "system", "instructions"
+            elif role == "user" and text.lstrip().startswith(_CONTEXT_PREFIXES):
+                role, data["kind"] = "system", "context"
+            elif role not in ("user", "assistant"):
+                return
+            self._add(number, role, text, data, moment, stream="item")
+        elif itype == "reasoning":
+            summary = payload.get("summary")
+            text = _text(summary) if isinstance(summary, list) else ""
+            if text.strip():
+                self._add(number, "assistant", text, {"kind": "reasoning"}, moment, stream="x")
+        elif itype in ("function_call", "custom_tool_call", "local_shell_call", "web_search_call"):
+            call_id = payload.get("call_id") or payload.get("id")
+            raw_input = payload.get("arguments", payload.get("input", payload.get("action")))
+            parsed_input: Any = raw_input
+            if isinstance(raw_input, str) and itype == "function_call":
+                try:
+                    parsed_input = json.loads(raw_input)
+                except ValueError:
+                    parsed_input = raw_input
+            name = payload.get("name") or itype.replace("_call", "")
+            data = {"tool_calls": [{"id": call_id, "name": name, "input": parsed_input}]}
+            key = self._add(number, "assistant", "", data, moment, stream="x")
+            if isinstance(call_id, str) and key:
+                self.s["calls"][call_id] = key
+        elif itype in ("function_call_output", "custom_tool_call_output", "local_shell_call_output"):
+            output = payload.get("output")
+            if isinstance(output, dict) and "content" in output:
+                output = output["content"]
+            text = _text(output)
+            self._add(number, "tool", text, {"tool_results": [{"tool_use_id": payload.get("call_id")}]}, moment, stream="x")
+
+    def _add(self, number: int, role: str, content: str, data: dict[str, Any], moment: datetime, *, stream: str) -> str | None:
+        if role in ("user", "assistant") and stream in ("event", "item"):
+            last = self.s["last_role"].get(role)
+            if last is not None and last[0] == content and last[1] != stream:
+                self.s["last_role"][role] = None
+                return None  # the other stream's copy of the message just imported
+            self.s["last_role"][role] = [content, stream]
+        if role == "user" and not content.strip():
+            return None
+        key = f"L{number}"
+        parent = self.s["tail"]
+        message = ParsedMessage(key, parent, role, content, moment, data)
+        self.new.append(message)
+        self.by_key[key] = message
+        self.s["parents"][key] = parent
+        self.s["tail"] = key
+        if role == "user" and not data.get("kind"):
+            self.s["turns"].append(key)
+            if self.s["title"] is None and content.strip():
+                self.s["title"] = content.strip().splitlines()[0][:TITLE_CHARS]
+        return key
+
+    def finish(self) -> list[ParsedThread]:
+        if not self.new and not self.s["tail"]:
+            return []
+        meta = self.s["meta"]
+        parsed = ParsedThread(
+            source=SOURCE,
+            source_key=self.s["key"],
+            messages=self.new,
+            title=self.s["title"],
+            project=meta.get("cwd"),
+            metadata={k: v for k, v in meta.items() if v} | {"file": self.name},
+            created_at=_parse_time(self.s["first_ts"]),
+            updated_at=_parse_time(self.s["last_ts"]),
+            leaf_key=self.s["tail"],
+            input_tokens=self.s["tokens"][0],
+            output_tokens=self.s["tokens"][1],
+            import_data={"file": self.name, "lines": [self.first_line, self.last_line]} if self.lines else {},
+        )
+        if self.s["parent"]:
+            parsed.parent_thread_key = self.s["parent"]
+            parsed.parent_message_marker = self.s["key"]
+        elif self.s["forked_from"]:
+            parsed.forked_from_thread_key = self.s["forked_from"]
+        return [parsed]
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0

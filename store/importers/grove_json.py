@@ -1,0 +1,131 @@
+"""Grove JSON: the full-fidelity export (`grove export --format json`), read back.
+
+The document holds one thread (or a list of them under "threads"): every message of every
+branch keyed by a stable key, checkpoints, the timeline of events and the lineage. Importing
+it into an empty database gives the same tree, head, checkpoints and events (plus one
+`imported` event); importing it again adds nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..bulk import ParsedCheckpoint, ParsedEvent, ParsedMessage, ParsedThread
+from .lines import LineError
+
+FORMAT = "grove"
+VERSION = 1
+
+
+def _time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def parse_document(path: Path, doc: Any, errors: list[LineError]) -> list[ParsedThread]:
+    """Threads from a parsed Grove JSON document."""
+    if isinstance(doc, dict) and isinstance(doc.get("threads"), list):
+        docs = doc["threads"]
+    elif isinstance(doc, list):
+        docs = doc
+    else:
+        docs = [doc]
+    out = []
+    for index, item in enumerate(docs):
+        if not isinstance(item, dict) or item.get("format") != FORMAT or not isinstance(item.get("thread"), dict):
+            errors.append(LineError(str(path), 0, f"document #{index + 1} is not a Grove JSON thread export; skipped"))
+            continue
+        parsed = parse_thread(path, item, errors)
+        if parsed is not None:
+            out.append(parsed)
+    return out
+
+
+def parse_thread(path: Path, doc: dict[str, Any], errors: list[LineError]) -> ParsedThread | None:
+    thread = doc["thread"]
+    key = thread.get("key")
+    if not isinstance(key, str) or not key:
+        errors.append(LineError(str(path), 0, "the thread has no key; skipped"))
+        return None
+    fallback = _time(thread.get("created_at")) or datetime.now(timezone.utc)
+    messages: list[ParsedMessage] = []
+    known: set[str] = set()
+    for index, m in enumerate(doc.get("messages") or []):
+        if not isinstance(m, dict) or not isinstance(m.get("key"), str) or m.get("role") not in ("user", "assistant", "system", "tool"):
+            errors.append(LineError(str(path), 0, f"message #{index + 1} is malformed; skipped"))
+            continue
+        parent = m.get("parent_key")
+        if parent is not None and parent not in known:
+            errors.append(LineError(str(path), 0, f"message {m['key']}: parent {parent} not found before it; made a root"))
+            parent = None
+        known.add(m["key"])
+        messages.append(
+            ParsedMessage(
+                key=m["key"],
+                parent_key=parent,
+                role=m["role"],
+                content=m.get("content") if isinstance(m.get("content"), str) else "",
+                created_at=_time(m.get("created_at")) or fallback,
+                data=m.get("data") if isinstance(m.get("data"), dict) else {},
+                status=m.get("status") if m.get("status") in ("queued", "streaming", "completed", "failed") else "completed",
+            )
+        )
+    checkpoints = [
+        ParsedCheckpoint(
+            name=c["name"],
+            message_key=c["message_key"],
+            kind=c.get("kind") if c.get("kind") in ("manual", "auto", "imported") else "imported",
+            note=c.get("note"),
+            state=c.get("state") if isinstance(c.get("state"), dict) else {},
+            created_at=_time(c.get("created_at")) or fallback,
+        )
+        for c in doc.get("checkpoints") or []
+        if isinstance(c, dict) and isinstance(c.get("name"), str) and isinstance(c.get("message_key"), str)
+    ]
+    events = [
+        ParsedEvent(
+            seq=e["seq"],
+            kind=e["kind"],
+            message_key=e.get("message_key"),
+            from_leaf_key=e.get("from_leaf_key"),
+            to_leaf_key=e.get("to_leaf_key"),
+            data=e.get("data") if isinstance(e.get("data"), dict) else {},
+            created_at=_time(e.get("created_at")) or fallback,
+        )
+        for e in doc.get("events") or []
+        if isinstance(e, dict) and isinstance(e.get("seq"), int) and isinstance(e.get("kind"), str)
+    ]
+    lineage = doc.get("lineage") if isinstance(doc.get("lineage"), dict) else {}
+    parent = lineage.get("parent") if isinstance(lineage.get("parent"), dict) else {}
+    fork = lineage.get("forked_from") if isinstance(lineage.get("forked_from"), dict) else {}
+    status = thread.get("status")
+    return ParsedThread(
+        source=thread.get("source") if isinstance(thread.get("source"), str) else "grove",
+        source_key=key,
+        messages=messages,
+        title=thread.get("title"),
+        project=thread.get("project"),
+        status=status if status in ("idle", "running", "waiting", "completed", "failed", "cancelled") else "idle",
+        metadata=thread.get("metadata") if isinstance(thread.get("metadata"), dict) else {},
+        created_at=_time(thread.get("created_at")),
+        updated_at=_time(thread.get("updated_at")),
+        leaf_key=thread.get("current_leaf_key"),
+        input_tokens=thread.get("input_tokens") if isinstance(thread.get("input_tokens"), int) else None,
+        output_tokens=thread.get("output_tokens") if isinstance(thread.get("output_tokens"), int) else None,
+        cost_usd=thread.get("cost_usd") if isinstance(thread.get("cost_usd"), (int, float)) else None,
+        parent_thread_key=parent.get("thread_key"),
+        parent_message_key=parent.get("message_key"),
+        forked_from_thread_key=fork.get("thread_key"),
+        forked_from_message_key=fork.get("message_key"),
+        checkpoints=checkpoints,
+        events=events,
+        archived_at=_time(thread.get("archived_at")),
+        import_data={"file": str(path)},
+    )

@@ -1,0 +1,191 @@
+"""Reading a JSONL file from where the last import stopped, one line at a time.
+
+`import_files` remembers per path: size, mtime, the byte offset and line count read so
+far, and a hash of the file's first bytes. A file whose size and mtime are unchanged is not
+opened again; a file that shrank or whose head changed was rewritten, so it is read from
+the start (the bulk writer's per-message keys keep that idempotent). A last line without
+its newline is left for the next round unless it already parses as a complete JSON object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..bulk import FileRecord
+
+HEAD_BYTES = 4096
+MAX_LINE_BYTES = 64 * 1024 * 1024
+"""Lines longer than this are reported and skipped (a 10 MB tool result is imported)."""
+
+
+@dataclass
+class LineError:
+    """A line that could not be imported, and why."""
+
+    file: str
+    line: int
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "reason": self.reason}
+
+
+@dataclass
+class ReadPlan:
+    """Where to start reading a file, with the parser state saved by the last import."""
+
+    path: str
+    size: int
+    mtime: float
+    offset: int = 0
+    line_count: int = 0
+    head_hash: str = ""
+    state: dict[str, Any] | None = None
+    unchanged: bool = False
+    restarted: bool = False
+
+
+def load_record(conn: sqlite3.Connection, path: str) -> tuple[Any, ...] | None:
+    """The `import_files` row of a path (run with `Store.run_read`)."""
+    return conn.execute(
+        "SELECT size, mtime, offset, line_count, head_hash, state, format FROM import_files WHERE path = ?", (path,)
+    ).fetchone()
+
+
+def _head_hash(path: Path, length: int) -> str:
+    with open(path, "rb") as f:
+        head = f.read(length)
+    return f"{len(head)}:{hashlib.sha1(head).hexdigest()}"
+
+
+def plan(path: Path, row: tuple[Any, ...] | None, fmt: str) -> ReadPlan:
+    """Decide where to read `path` from, given its stored `import_files` row."""
+    st = path.stat()
+    p = ReadPlan(str(path), st.st_size, st.st_mtime)
+    if row is None:
+        return p
+    size, mtime, offset, line_count, head_hash, state, old_fmt = row
+    if old_fmt != fmt:
+        p.restarted = True
+        return p
+    if size == st.st_size and mtime == st.st_mtime and offset == st.st_size:
+        p.unchanged = True
+        p.offset, p.line_count, p.head_hash = offset, line_count, head_hash
+        return p
+    if st.st_size < offset:
+        p.restarted = True
+        return p
+    try:
+        length = int(str(head_hash).split(":", 1)[0])
+    except ValueError:
+        length = 0
+    if length and _head_hash(path, length) != head_hash:
+        p.restarted = True
+        return p
+    p.offset, p.line_count, p.head_hash = offset, line_count, head_hash
+    p.state = json.loads(state) if state else None
+    if offset == st.st_size:
+        p.unchanged = True
+    return p
+
+
+@dataclass
+class LineReader:
+    """Iterate (line number, raw bytes) of the complete lines after `plan.offset`."""
+
+    plan: ReadPlan
+    offset: int = 0
+    line_count: int = 0
+    pending: list[LineError] = field(default_factory=list)
+    errors: list[LineError] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.offset = self.plan.offset
+        self.line_count = self.plan.line_count
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        path = self.plan.path
+        with open(path, "rb") as f:
+            continuation = False
+            if self.offset > 0:
+                # The last round ended on a complete line that had no newline yet: its
+                # newline arrives first now, and is not a line of its own.
+                f.seek(self.offset - 1)
+                continuation = f.read(1) != b"\n"
+            f.seek(self.offset)
+            for raw in f:
+                if continuation:
+                    continuation = False
+                    if raw == b"\n" or raw == b"\r\n":
+                        self.offset += len(raw)
+                        continue
+                number = self.line_count + 1
+                if not raw.endswith(b"\n"):
+                    # The writer may still be writing it: leave it unless it is complete JSON.
+                    if not raw.strip():
+                        self.offset += len(raw)
+                        break
+                    try:
+                        complete = isinstance(json.loads(raw), dict)
+                    except ValueError:
+                        complete = False
+                    if not complete:
+                        self.pending.append(LineError(path, number, "incomplete last line (no newline yet); left for the next import"))
+                        break
+                self.offset += len(raw)
+                self.line_count = number
+                if len(raw) > MAX_LINE_BYTES:
+                    self.errors.append(LineError(path, number, f"line is {len(raw) // 1_000_000} MB, over the limit; skipped"))
+                    continue
+                if raw.isspace():
+                    continue
+                yield number, raw
+
+    def record(self, fmt: str, state: dict[str, Any] | None) -> FileRecord:
+        """The `import_files` row to store once this round is written."""
+        head_hash = self.plan.head_hash
+        if not head_hash or int(head_hash.split(":", 1)[0]) < HEAD_BYTES:
+            head_hash = _head_hash(Path(self.plan.path), min(HEAD_BYTES, self.offset))
+        return FileRecord(
+            path=self.plan.path,
+            format=fmt,
+            size=self.plan.size if self.offset <= self.plan.size else self.offset,
+            mtime=self.plan.mtime,
+            offset=self.offset,
+            line_count=self.line_count,
+            head_hash=head_hash,
+            state=state,
+        )
+
+
+def decode_line(raw: bytes, path: str, number: int, errors: list[LineError]) -> dict[str, Any] | None:
+    """The JSON object on a line, or None with the reason recorded."""
+    try:
+        obj = json.loads(raw)
+    except UnicodeDecodeError as exc:
+        errors.append(LineError(path, number, f"invalid UTF-8 at byte {exc.start}"))
+        return None
+    except ValueError as exc:
+        errors.append(LineError(path, number, f"invalid JSON ({exc.args[0] if exc.args else exc})"))
+        return None
+    except RecursionError:
+        errors.append(LineError(path, number, "JSON nested too deeply"))
+        return None
+    if not isinstance(obj, dict):
+        errors.append(LineError(path, number, f"not a JSON object (a {type(obj).__name__})"))
+        return None
+    return obj
+
+
+def file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
