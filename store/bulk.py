@@ -451,18 +451,18 @@ def _link(conn: sqlite3.Connection, thread_id: int, parsed: ParsedThread) -> Non
         pending["forked_from_thread_key"] = parsed.forked_from_thread_key
         if parsed.forked_from_message_key:
             pending["forked_from_message_key"] = parsed.forked_from_message_key
-    if not pending:
-        return
-    conn.execute(
-        "UPDATE threads SET metadata = json_set(coalesce(metadata, '{}'), '$.import_link', json(?)) WHERE id = ?",
-        (json.dumps(pending), thread_id),
-    )
-    resolve_links(conn, parsed.source, thread_id)
+    if pending:
+        conn.execute(
+            "UPDATE threads SET metadata = json_set(coalesce(metadata, '{}'), '$.import_link', json(?)) WHERE id = ?",
+            (json.dumps(pending), thread_id),
+        )
+        resolve_links(conn, parsed.source, thread_id)
     # Children imported before this thread wait for it: resolve theirs too.
     waiting = conn.execute(
-        "SELECT id FROM threads WHERE source = ? AND parent_thread_id IS NULL AND forked_from_thread_id IS NULL"
-        " AND json_extract(metadata, '$.import_link.parent_thread_key') = ?",
-        (parsed.source, parsed.source_key),
+        "SELECT id FROM threads WHERE source = ? AND (parent_thread_id IS NULL OR parent_message_id IS NULL)"
+        " AND metadata LIKE '%import_link%' AND (json_extract(metadata, '$.import_link.parent_thread_key') = ?"
+        " OR json_extract(metadata, '$.import_link.forked_from_thread_key') = ?)",
+        (parsed.source, parsed.source_key, parsed.source_key),
     ).fetchall()
     for (child,) in waiting:
         resolve_links(conn, parsed.source, child)
