@@ -415,7 +415,10 @@ def _last_imported_leaf(conn: sqlite3.Connection, thread_id: int) -> int | None:
 
 
 def _imported_leaf(conn: sqlite3.Connection, thread_id: int, parsed: ParsedThread, key_id: Any) -> int | None:
-    """The source's current leaf: its own pointer, else the newest user/assistant leaf."""
+    """The source's current leaf: its own pointer, else its newest user/assistant leaf.
+
+    Only imported messages count: a message the user wrote in Grove is never the source's leaf.
+    """
     if parsed.leaf_key is not None:
         found = key_id(parsed.leaf_key)
         if found is None:
@@ -427,12 +430,13 @@ def _imported_leaf(conn: sqlite3.Connection, thread_id: int, parsed: ParsedThrea
             return int(found)
     row = conn.execute(
         "SELECT id FROM messages WHERE thread_id = ? AND child_count = 0 AND role IN ('user', 'assistant')"
-        " ORDER BY created_at DESC, id DESC LIMIT 1",
+        " AND source_key IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 1",
         (thread_id,),
     ).fetchone()
     if row is None:
         row = conn.execute(
-            "SELECT id FROM messages WHERE thread_id = ? AND child_count = 0 ORDER BY created_at DESC, id DESC LIMIT 1",
+            "SELECT id FROM messages WHERE thread_id = ? AND child_count = 0 AND source_key IS NOT NULL"
+            " ORDER BY created_at DESC, id DESC LIMIT 1",
             (thread_id,),
         ).fetchone()
     return None if row is None else int(row[0])
