@@ -29,6 +29,10 @@ def _time(value: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def parse_document(path: Path, doc: Any, errors: list[LineError]) -> list[ParsedThread]:
     """Threads from a parsed Grove JSON document."""
     if isinstance(doc, dict) and isinstance(doc.get("threads"), list):
@@ -82,7 +86,7 @@ def parse_thread(path: Path, doc: dict[str, Any], errors: list[LineError]) -> Pa
             name=c["name"],
             message_key=c["message_key"],
             kind=c.get("kind") if c.get("kind") in ("manual", "auto", "imported") else "imported",
-            note=c.get("note"),
+            note=_str(c.get("note")),
             state=c.get("state") if isinstance(c.get("state"), dict) else {},
             created_at=_time(c.get("created_at")) or fallback,
         )
@@ -93,9 +97,9 @@ def parse_thread(path: Path, doc: dict[str, Any], errors: list[LineError]) -> Pa
         ParsedEvent(
             seq=e["seq"],
             kind=e["kind"],
-            message_key=e.get("message_key"),
-            from_leaf_key=e.get("from_leaf_key"),
-            to_leaf_key=e.get("to_leaf_key"),
+            message_key=_str(e.get("message_key")),
+            from_leaf_key=_str(e.get("from_leaf_key")),
+            to_leaf_key=_str(e.get("to_leaf_key")),
             data=e.get("data") if isinstance(e.get("data"), dict) else {},
             created_at=_time(e.get("created_at")) or fallback,
         )
@@ -110,20 +114,20 @@ def parse_thread(path: Path, doc: dict[str, Any], errors: list[LineError]) -> Pa
         source=thread.get("source") if isinstance(thread.get("source"), str) else "grove",
         source_key=key,
         messages=messages,
-        title=thread.get("title"),
-        project=thread.get("project"),
+        title=thread.get("title") if isinstance(thread.get("title"), str) else None,
+        project=thread.get("project") if isinstance(thread.get("project"), str) else None,
         status=status if status in ("idle", "running", "waiting", "completed", "failed", "cancelled") else "idle",
         metadata=thread.get("metadata") if isinstance(thread.get("metadata"), dict) else {},
         created_at=_time(thread.get("created_at")),
         updated_at=_time(thread.get("updated_at")),
-        leaf_key=thread.get("current_leaf_key"),
+        leaf_key=thread.get("current_leaf_key") if isinstance(thread.get("current_leaf_key"), str) else None,
         input_tokens=thread.get("input_tokens") if isinstance(thread.get("input_tokens"), int) else None,
         output_tokens=thread.get("output_tokens") if isinstance(thread.get("output_tokens"), int) else None,
         cost_usd=thread.get("cost_usd") if isinstance(thread.get("cost_usd"), (int, float)) else None,
-        parent_thread_key=parent.get("thread_key"),
-        parent_message_key=parent.get("message_key"),
-        forked_from_thread_key=fork.get("thread_key"),
-        forked_from_message_key=fork.get("message_key"),
+        parent_thread_key=_str(parent.get("thread_key")),
+        parent_message_key=_str(parent.get("message_key")),
+        forked_from_thread_key=_str(fork.get("thread_key")),
+        forked_from_message_key=_str(fork.get("message_key")),
         checkpoints=checkpoints,
         events=events,
         archived_at=_time(thread.get("archived_at")),
