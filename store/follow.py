@@ -1,0 +1,189 @@
+"""Following live sessions: import session files again as agents write them.
+
+`Follower.run` first catches up (one import of everything under the watched paths), then
+waits for file-system changes with watchfiles and imports just the files that changed.
+The importers are incremental — they remember how far each file was read and leave a
+partial last line for the next round — so a change costs only the new lines. Where the
+native watcher cannot run (no inotify, too many watches, a network file system), a
+polling loop takes over. It is our own rather than watchfiles' polling mode, because
+that one compares modification times in whole seconds and so misses a line an agent
+appends within the same second as the one before; ours compares size and mtime_ns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import watchfiles
+
+from .importers import ImportReport, LineError, import_paths
+
+log = logging.getLogger(__name__)
+
+SESSION_SUFFIXES = (".jsonl", ".json")
+
+
+@dataclass(frozen=True)
+class FollowChange:
+    """What one round of importing changed."""
+
+    files: list[Path]
+    threads: list[int]
+    created: list[int]
+    messages: int
+    errors: list[LineError] = field(default_factory=list)
+    pending: int = 0
+    """Incomplete last lines left for the next round."""
+
+    @classmethod
+    def from_report(cls, files: list[Path], report: ImportReport) -> FollowChange:
+        return cls(
+            files, list(report.threads), list(report.created), report.messages, list(report.errors), len(report.pending)
+        )
+
+    @property
+    def changed(self) -> bool:
+        """True when the round added something or found bad lines."""
+        return bool(self.messages or self.errors or self.created)
+
+
+OnChange = Callable[[FollowChange], Awaitable[None] | None]
+
+
+def standard_roots(home: Path | None = None) -> list[Path]:
+    """The folders where Claude Code and Codex write their sessions, where they exist."""
+    base = home or Path.home()
+    return [p for p in (base / ".claude" / "projects", base / ".codex" / "sessions") if p.exists()]
+
+
+def _is_session_file(change: watchfiles.Change, path: str) -> bool:
+    return change != watchfiles.Change.deleted and path.endswith(SESSION_SUFFIXES)
+
+
+class Follower:
+    """Imports session files under some paths whenever they change."""
+
+    def __init__(
+        self,
+        store: Any,
+        paths: Iterable[Path | str] | None = None,
+        *,
+        force_polling: bool = False,
+        poll_delay_ms: int = 200,
+        debounce_ms: int = 50,
+    ) -> None:
+        self.store = store
+        self.roots = [Path(p).expanduser() for p in paths] if paths else standard_roots()
+        self.force_polling = force_polling
+        self.poll_delay_ms = poll_delay_ms
+        self.debounce_ms = debounce_ms
+        self.ready = asyncio.Event()
+        """Set once the first catch-up import is done and watching has begun."""
+
+    def check(self) -> None:
+        """Raise FileNotFoundError with a sentence a person can act on when there is nothing to watch."""
+        if not self.roots:
+            raise FileNotFoundError(
+                "Nothing to follow: neither ~/.claude/projects nor ~/.codex/sessions exists. Give a path to watch."
+            )
+        missing = [str(p) for p in self.roots if not p.exists()]
+        if missing:
+            raise FileNotFoundError(f"Cannot follow {', '.join(missing)}: no such file or folder.")
+
+    async def catch_up(self, on_change: OnChange | None = None) -> FollowChange:
+        """Import everything under the roots once (only what is new since the last import)."""
+        report = await import_paths(self.store, self.roots)
+        change = FollowChange.from_report(list(self.roots), report)
+        if on_change is not None:
+            await _call(on_change, change)
+        return change
+
+    async def run(self, on_change: OnChange | None = None, stop: asyncio.Event | None = None) -> None:
+        """Catch up, then import changed files until `stop` is set (or the task is cancelled).
+
+        `on_change` is called after every round of importing, also the rounds that only
+        found a partial last line; `FollowChange.changed` tells the ones that added something.
+        """
+        self.check()
+        await self.catch_up(on_change)
+        stop = stop or asyncio.Event()
+        polling = self.force_polling
+        while not stop.is_set():
+            try:
+                if polling:
+                    await self._poll(on_change, stop)
+                else:
+                    await self._watch(on_change, stop)
+                return
+            except OSError as exc:
+                if polling:
+                    raise
+                log.warning("native file watching failed (%s); polling instead", exc)
+                polling = True
+
+    async def _watch(self, on_change: OnChange | None, stop: asyncio.Event) -> None:
+        watcher = watchfiles.awatch(
+            *self.roots,
+            watch_filter=_is_session_file,
+            debounce=self.debounce_ms,
+            step=min(50, self.debounce_ms),
+            stop_event=stop,
+            force_polling=False,
+            recursive=True,
+            yield_on_timeout=True,
+            rust_timeout=max(self.poll_delay_ms, 100),
+        )
+        async for changes in watcher:
+            if not self.ready.is_set():
+                # The first (possibly empty) batch means the watcher is live. Whatever was
+                # written between the catch-up and now would be missed, so look once more.
+                self.ready.set()
+                await self.catch_up(lambda change: _call(on_change, change) if change.changed and on_change else None)
+            files = sorted({Path(path) for _, path in changes})
+            if files:
+                await self._import(files, on_change)
+
+    async def _poll(self, on_change: OnChange | None, stop: asyncio.Event) -> None:
+        seen = await asyncio.to_thread(self._signatures)
+        self.ready.set()
+        await self.catch_up(lambda change: _call(on_change, change) if change.changed and on_change else None)
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), self.poll_delay_ms / 1000)
+            except asyncio.TimeoutError:
+                pass
+            now = await asyncio.to_thread(self._signatures)
+            files = sorted(path for path, signature in now.items() if seen.get(path) != signature)
+            seen = now
+            if files:
+                await self._import(files, on_change)
+
+    def _signatures(self) -> dict[Path, tuple[int, int]]:
+        """(size, mtime_ns) of every session file under the roots."""
+        found: dict[Path, tuple[int, int]] = {}
+        for root in self.roots:
+            candidates = [root] if root.is_file() else root.rglob("*")
+            for path in candidates:
+                if path.suffix in SESSION_SUFFIXES:
+                    try:
+                        info = path.stat()
+                    except OSError:
+                        continue
+                    found[path] = (info.st_size, info.st_mtime_ns)
+        return found
+
+    async def _import(self, files: list[Path], on_change: OnChange | None) -> None:
+        report = await import_paths(self.store, files)
+        if on_change is not None:
+            await _call(on_change, FollowChange.from_report(files, report))
+
+
+async def _call(callback: OnChange, change: FollowChange) -> None:
+    result = callback(change)
+    if asyncio.iscoroutine(result):
+        await result
