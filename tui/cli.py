@@ -1,17 +1,443 @@
-"""The `grove` command (placeholder until the CLI lands)."""
+"""The `grove` command (design.md §3).
+
+`grove` alone opens the app; subcommands read and change the database from a shell. Every
+command takes the database from `--db PATH`, else `$GROVE_DB`, else the user data folder.
+Read commands print plain-text tables and trees, or with `--json` the store's pydantic
+models as one JSON document. Write commands print the resulting thread. Mistakes are one
+line on stderr: exit code 2 for bad arguments, 1 for an unknown id or a refused operation;
+never a traceback.
+
+Transcript text is untrusted: every piece of it printed for a person goes through
+`tui.safe_text.clean_line`, so escape sequences in a session never reach the terminal.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+import os
+import sqlite3
 import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from store import Message, NotFound, Store, StoreError, Thread
+from tui.paths import DB_ENV, default_db_path
+from tui.safe_text import clean_line
+
+PROG = "grove"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="grove", description="Browse and branch your AI agent conversations.")
-    parser.add_argument("--db", help="the database file (default: $GROVE_DB, else the user data folder)")
-    parser.add_argument("--demo", action="store_true", help="open the app on a fresh demo database")
-    parser.parse_args(argv)
-    return 0
+class UsageError(Exception):
+    """Bad arguments: exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one sentence on stderr and exit code 2 (no usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message[0].upper() + message[1:] + ("" if message.endswith(".") else "."))
+
+
+def _db_parent() -> argparse.ArgumentParser:
+    parent = _Parser(add_help=False)
+    parent.add_argument("--db", default=argparse.SUPPRESS, help="the database file (default: $GROVE_DB, else the user data folder)")
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    db = _db_parent()
+    parser = _Parser(prog=PROG, description="Browse and branch your AI agent conversations.")
+    parser.add_argument("--db", default=None, help="the database file (default: $GROVE_DB, else the user data folder)")
+    parser.add_argument("--demo", action="store_true", help="open the app on a fresh demo database (never yours)")
+    parser.add_argument("--follow", action="store_true", help="keep importing sessions as agents write them")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help_text: str, *, json_flag: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text, parents=[db])
+        if json_flag:
+            p.add_argument("--json", action="store_true", help="print JSON instead of text")
+        return p
+
+    p = command("import", "import sessions (default: ~/.claude/projects and ~/.codex/sessions)")
+    p.add_argument("--format", default="auto", choices=["auto", "claude-code", "codex", "chatgpt", "grove"])
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to import")
+    command("threads", "list threads, most recently active first")
+    for name, help_text in (
+        ("show", "print a thread's active path"),
+        ("tree", "print every branch of a thread"),
+        ("events", "print a thread's timeline"),
+        ("checkpoints", "list a thread's checkpoints"),
+    ):
+        command(name, help_text).add_argument("thread", type=int, metavar="THREAD")
+    command("search", "search every message").add_argument("text", metavar="TEXT")
+    p = command("export", "write a thread as Grove JSON or Markdown to stdout", json_flag=False)
+    p.add_argument("thread", type=int, metavar="THREAD")
+    p.add_argument("--format", default="json", choices=["json", "markdown"])
+    p = command("fork", "add a new child to any message (a branch); the head moves to it")
+    p.add_argument("message", type=int, metavar="MESSAGE")
+    p.add_argument("--role", required=True, choices=["user", "assistant", "system", "tool"])
+    p.add_argument("--content", required=True)
+    p = command("rewind", "move the head back along the active path")
+    p.add_argument("thread", type=int, metavar="THREAD")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--to", type=int, metavar="MESSAGE", help="an earlier message on the active path")
+    where.add_argument("--by", type=int, metavar="N", help="how many messages to step back")
+    p = command("checkpoint", "save a named checkpoint (default: at the head)")
+    p.add_argument("thread", type=int, metavar="THREAD")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--message", type=int, metavar="M")
+    p = command("restore", "move the head to a checkpoint")
+    p.add_argument("thread", type=int, metavar="THREAD")
+    p.add_argument("name", metavar="NAME")
+    command("undo", "undo the latest move of the head").add_argument("thread", type=int, metavar="THREAD")
+    return parser
+
+
+def resolve_db(args: argparse.Namespace) -> Path:
+    """--db, else $GROVE_DB, else the default location."""
+    if getattr(args, "db", None):
+        return Path(args.db).expanduser()
+    env = os.environ.get(DB_ENV)
+    if env:
+        return Path(env).expanduser()
+    return default_db_path()
+
+
+# ---------------------------------------------------------------------- output helpers
+
+
+def _dump(value: Any) -> str:
+    def plain(v: Any) -> Any:
+        if hasattr(v, "model_dump"):
+            return v.model_dump(mode="json")
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [plain(x) for x in v]
+        return v
+
+    return json.dumps(plain(value), ensure_ascii=False, indent=2)
+
+
+def _when(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else "-"
+
+
+def _short(text: str | None, width: int) -> str:
+    line = clean_line(text or "").strip()
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _table(rows: list[list[str]], headers: list[str]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def describe_thread(t: Thread) -> str:
+    """A few lines about a thread, for write commands."""
+    head = f"head {t.current_leaf_id}" if t.current_leaf_id is not None else "empty"
+    lines = [
+        f"thread {t.id}: {_short(t.title, 70) or 'Untitled'}",
+        f"  {t.message_count} messages, {t.leaf_count} leaves, {head}, {t.source}, updated {_when(t.updated_at)}",
+    ]
+    return "\n".join(lines)
+
+
+def _summary(m: Message) -> str:
+    text = m.content
+    if not text.strip():
+        calls = m.data.get("tool_calls") or []
+        names = ", ".join(str(c.get("name")) for c in calls if isinstance(c, dict))
+        text = f"[tool call: {names}]" if names else ""
+    if m.data.get("kind") == "compact_boundary":
+        text = "── conversation compacted ──"
+    return _short(text, 72)
+
+
+# ---------------------------------------------------------------------- commands
+
+
+async def cmd_threads(store: Store, args: argparse.Namespace) -> str:
+    threads: list[Thread] = []
+    offset = 0
+    while True:
+        page = await store.list_threads(limit=500, offset=offset)
+        threads += page
+        if len(page) < 500:
+            break
+        offset += 500
+    if args.json:
+        return _dump(threads)
+    if not threads:
+        return "No threads yet. Try `grove import`."
+    rows = []
+    for t in threads:
+        title = ("↳ " if t.parent_thread_id or t.forked_from_thread_id else "") + (_short(t.title, 60) or "Untitled")
+        rows.append([str(t.id), _when(t.updated_at), t.source, str(t.message_count), str(t.leaf_count), title])
+    return _table(rows, ["ID", "UPDATED", "SOURCE", "MSGS", "LEAVES", "TITLE"])
+
+
+async def cmd_show(store: Store, args: argparse.Namespace) -> str:
+    thread = await store.get_thread(args.thread)
+    path = await store.path(args.thread)
+    if args.json:
+        return _dump({"thread": thread, "path": path})
+    out = [describe_thread(thread), ""]
+    for m in path:
+        if m.data.get("kind") == "compact_boundary":
+            out += [f"──── conversation compacted · {_when(m.created_at)} ────", ""]
+            continue
+        siblings = ""
+        out.append(f"[{m.id}] {m.role.value} · {_when(m.created_at)}{siblings}")
+        for line in (m.content or "").splitlines() or [""]:
+            out.append("    " + clean_line(line))
+        for call in m.data.get("tool_calls") or []:
+            if isinstance(call, dict):
+                out.append(f"    ⚙ {clean_line(str(call.get('name')))} {_short(json.dumps(call.get('input'), ensure_ascii=False), 60)}")
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+async def cmd_tree(store: Store, args: argparse.Namespace) -> str:
+    thread = await store.get_thread(args.thread)
+    messages = await store.messages(args.thread)
+    if args.json:
+        return _dump({"thread": thread, "messages": messages})
+    active = {m.id for m in await store.path(args.thread)} if thread.current_leaf_id else set()
+    children: dict[int | None, list[Message]] = {}
+    for m in messages:
+        children.setdefault(m.parent_id, []).append(m)
+    for kids in children.values():
+        kids.sort(key=lambda m: (m.created_at, m.id))
+    out = [describe_thread(thread), ""]
+    # Iterative walk (a 10,000-message path must not hit the recursion limit). A linear run
+    # stays at one indentation; each branch point indents its children.
+    def pushes(kids: list[Message], prefix: str) -> list[tuple[Message, str, str]]:
+        if len(kids) == 1:
+            return [(kids[0], prefix, prefix)]
+        items = []
+        for i, kid in enumerate(kids):
+            last = i == len(kids) - 1
+            items.append((kid, prefix + ("└─ " if last else "├─ "), prefix + ("   " if last else "│  ")))
+        return list(reversed(items))
+
+    stack = pushes(children.get(None, []), "")
+    while stack:
+        m, line_prefix, child_prefix = stack.pop()
+        mark = "*" if m.id in active else " "
+        head = "  ◀ head" if m.id == thread.current_leaf_id else ""
+        out.append(f"{mark} {line_prefix}[{m.id}] {m.role.value}: {_summary(m)}{head}")
+        stack += pushes(children.get(m.id, []), child_prefix)
+    return "\n".join(out)
+
+
+async def cmd_events(store: Store, args: argparse.Namespace) -> str:
+    await store.get_thread(args.thread)
+    events = []
+    after = 0
+    while True:
+        page = await store.events(args.thread, after_seq=after, limit=1000)
+        events += page
+        if len(page) < 1000:
+            break
+        after = page[-1].seq
+    if args.json:
+        return _dump(events)
+    rows = []
+    for e in events:
+        move = f"{e.from_leaf_id if e.from_leaf_id is not None else '-'} → {e.to_leaf_id}" if e.to_leaf_id is not None or e.from_leaf_id is not None else ""
+        detail = _short(json.dumps(e.data, ensure_ascii=False), 50) if e.data else ""
+        rows.append([str(e.seq), _when(e.created_at), e.kind.value, str(e.message_id or ""), move, detail])
+    return _table(rows, ["SEQ", "TIME", "KIND", "MESSAGE", "HEAD", "DATA"])
+
+
+async def cmd_checkpoints(store: Store, args: argparse.Namespace) -> str:
+    checkpoints = await store.list_checkpoints(args.thread)
+    if args.json:
+        return _dump(checkpoints)
+    if not checkpoints:
+        return f"Thread {args.thread} has no checkpoints."
+    rows = [[_short(c.name, 30), str(c.message_id), c.kind.value, _when(c.created_at), _short(c.note, 40)] for c in checkpoints]
+    return _table(rows, ["NAME", "MESSAGE", "KIND", "SAVED", "NOTE"])
+
+
+async def cmd_search(store: Store, args: argparse.Namespace) -> str:
+    hits = await store.search(args.text, limit=50)
+    if args.json:
+        return _dump(hits)
+    if not hits:
+        return "No messages match."
+    rows = [[str(h.thread_id), str(h.message_id), h.role.value, _when(h.created_at), _short(h.snippet, 80)] for h in hits]
+    return _table(rows, ["THREAD", "MESSAGE", "ROLE", "TIME", "SNIPPET"])
+
+
+async def cmd_export(store: Store, args: argparse.Namespace) -> str:
+    from store.exporters import export_json, export_markdown
+
+    if args.format == "markdown":
+        return (await export_markdown(store, args.thread)).rstrip("\n")
+    return json.dumps(await export_json(store, args.thread), ensure_ascii=False, indent=1)
+
+
+async def _print_thread(store: Store, args: argparse.Namespace, thread: Thread) -> str:
+    return _dump(thread) if args.json else describe_thread(thread)
+
+
+async def cmd_fork(store: Store, args: argparse.Namespace) -> str:
+    message = await store.fork(args.message, args.role, args.content)
+    return await _print_thread(store, args, await store.get_thread(message.thread_id))
+
+
+async def cmd_rewind(store: Store, args: argparse.Namespace) -> str:
+    return await _print_thread(store, args, await store.rewind(args.thread, to=args.to, by=args.by))
+
+
+async def cmd_checkpoint(store: Store, args: argparse.Namespace) -> str:
+    await store.save_checkpoint(args.thread, args.name, message_id=args.message)
+    return await _print_thread(store, args, await store.get_thread(args.thread))
+
+
+async def cmd_restore(store: Store, args: argparse.Namespace) -> str:
+    return await _print_thread(store, args, await store.restore_checkpoint(args.thread, args.name))
+
+
+async def cmd_undo(store: Store, args: argparse.Namespace) -> str:
+    return await _print_thread(store, args, await store.undo(args.thread))
+
+
+class _Progress:
+    """One self-rewriting progress line on stderr, only on a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        if not self.enabled:
+            return
+        share = done / total if total else 1.0
+        filled = int(share * 30)
+        name = _short(Path(path).name, 40)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {share:4.0%} {name:<40}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 80 + "\r")
+            sys.stderr.flush()
+
+
+async def cmd_import(store: Store, args: argparse.Namespace) -> str:
+    from store.importers import import_paths
+
+    progress = _Progress()
+    try:
+        report = await import_paths(store, args.paths or None, format=args.format, on_progress=progress)
+    finally:
+        progress.close()
+    if args.json:
+        return json.dumps(
+            {"threads": report.threads, "messages": report.messages, "errors": [e.as_dict() for e in report.errors]},
+            ensure_ascii=False,
+            indent=2,
+        )
+    new = len(report.created)
+    lines = [
+        f"Imported {report.messages} messages into {len(report.threads)} threads ({new} new) from {report.files} files."
+    ]
+    if report.errors:
+        lines.append(f"{len(report.errors)} problems (the rest was imported):")
+        for e in report.errors:
+            lines.append(f"  {clean_line(e.file)}:{e.line}: {clean_line(e.reason)}")
+    if report.pending:
+        lines.append(f"{len(report.pending)} incomplete last lines will be read next time.")
+    return "\n".join(lines)
+
+
+COMMANDS: dict[str, Callable[[Store, argparse.Namespace], Awaitable[str]]] = {
+    "import": cmd_import,
+    "threads": cmd_threads,
+    "show": cmd_show,
+    "tree": cmd_tree,
+    "events": cmd_events,
+    "checkpoints": cmd_checkpoints,
+    "search": cmd_search,
+    "export": cmd_export,
+    "fork": cmd_fork,
+    "rewind": cmd_rewind,
+    "checkpoint": cmd_checkpoint,
+    "restore": cmd_restore,
+    "undo": cmd_undo,
+}
+
+
+async def _run_command(db: Path, args: argparse.Namespace) -> tuple[str, int]:
+    async with Store.open(db) as store:
+        text = await COMMANDS[args.command](store, args)
+    code = 0
+    if args.command == "import" and args.paths:
+        missing = [p for p in args.paths if not Path(p).expanduser().exists()]
+        if missing:
+            code = 1
+    return text, code
+
+
+def _fail(message: str, code: int) -> int:
+    message = clean_line(message).strip()
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        return _fail(str(exc), 2)
+    db = resolve_db(args)
+    if args.command is None:
+        return _open_app(args, db)
+    try:
+        text, code = asyncio.run(_run_command(db, args))
+    except NotFound as exc:
+        return _fail(str(exc), 1)
+    except StoreError as exc:
+        return _fail(str(exc), 1)
+    except ValueError as exc:
+        return _fail(str(exc), 2)
+    except (OSError, sqlite3.Error) as exc:
+        return _fail(f"{type(exc).__name__}: {exc}", 1)
+    except KeyboardInterrupt:
+        return _fail("Interrupted.", 130)
+    try:
+        if text:
+            print(text)
+    except BrokenPipeError:
+        # `grove threads | head`: the reader left; that is not an error.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep interpreter shutdown quiet
+    return code
+
+
+def _open_app(args: argparse.Namespace, db: Path) -> int:
+    try:
+        from tui.app import run
+    except ImportError as exc:
+        return _fail(f"The app cannot start: {exc}.", 1)
+    db_path: Path | None = (Path(args.db).expanduser() if args.db else None) if args.demo else db
+    try:
+        return int(run(db_path, demo=args.demo, follow=args.follow) or 0)
+    except StoreError as exc:
+        return _fail(str(exc), 1)
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":
