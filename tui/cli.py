@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("import", "import sessions (default: ~/.claude/projects and ~/.codex/sessions)")
     p.add_argument("--format", default="auto", choices=["auto", "claude-code", "codex", "chatgpt", "grove"])
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to import")
+    p = command("watch", "keep importing sessions as agents write them (default: the standard folders)", json_flag=False)
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to follow")
+    p.add_argument("--poll", action="store_true", help="poll for changes instead of using file-system events")
     command("threads", "list threads, most recently active first")
     for name, help_text in (
         ("show", "print a thread's active path"),
@@ -334,6 +337,17 @@ class _Progress:
             sys.stderr.flush()
 
 
+async def cmd_watch(store: Store, args: argparse.Namespace) -> str:
+    from tui.watch import watch
+
+    paths = [Path(p).expanduser() for p in args.paths] or None
+    try:
+        await watch(store, paths, force_polling=args.poll)
+    except FileNotFoundError as exc:
+        raise NotFound(str(exc)) from None
+    return ""
+
+
 async def cmd_import(store: Store, args: argparse.Namespace) -> str:
     from store.importers import import_paths
 
@@ -375,6 +389,7 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], Awaitable[str]]] = {
     "checkpoint": cmd_checkpoint,
     "restore": cmd_restore,
     "undo": cmd_undo,
+    "watch": cmd_watch,
 }
 
 
