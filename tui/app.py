@@ -1,0 +1,167 @@
+"""The Grove app: `GroveApp` and `run`, which the `grove` command calls.
+
+`GroveApp(db_path)` opens the store when it mounts (or takes an open `store=`), then
+shows the main screen; on an empty database the welcome screen comes first. `clock`
+gives "now" for the ages on screen and `store_clock` the store's timestamps, so tests
+and snapshots are deterministic; `cursor_blink=False` keeps snapshots still.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections.abc import Callable
+from datetime import datetime, timezone, tzinfo
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from store import Store, StoreError
+
+from .commands import GroveCommands
+from .screens.main import MainScreen
+from .screens.modals import ComposerScreen, ConfirmScreen, PromptScreen
+from .widgets.branch_tree import BranchTree
+from .widgets.checkpoint_list import CheckpointList
+from .widgets.thread_list import ThreadList
+from .widgets.timeline import Timeline
+from .widgets.transcript import Transcript
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def key_groups() -> list[tuple[str, list[BindingType]]]:
+    """Every binding of the app by where it works: what the help screen lists."""
+    anywhere: list[BindingType] = [*GroveApp.BINDINGS, *MainScreen.BINDINGS]
+    return [
+        ("Anywhere", anywhere),
+        ("Threads", list(ThreadList.BINDINGS)),
+        ("Transcript", list(Transcript.BINDINGS)),
+        ("Tree", list(BranchTree.BINDINGS)),
+        ("Timeline", list(Timeline.BINDINGS)),
+        ("Checkpoints", list(CheckpointList.BINDINGS)),
+        ("Composer", list(ComposerScreen.BINDINGS)),
+        ("Confirmations", list(ConfirmScreen.BINDINGS)),
+        ("Prompts", list(PromptScreen.BINDINGS)),
+    ]
+
+
+class GroveApp(App[None]):
+    """Browse, fork, rewind and checkpoint branching AI conversations."""
+
+    CSS_PATH = "grove.tcss"
+    TITLE = "Grove"
+    COMMANDS = App.COMMANDS | {GroveCommands}
+    BINDINGS = [
+        Binding("ctrl+p", "command_palette", "Commands", id="app.command_palette"),
+    ]
+
+    def __init__(
+        self,
+        db_path: Path | str | None = None,
+        *,
+        store: Store | None = None,
+        clock: Clock | None = None,
+        store_clock: Clock | None = None,
+        tz: tzinfo | None = None,
+        cursor_blink: bool = True,
+        poll_interval: float | None = 0.25,
+    ) -> None:
+        """The app on `db_path` (or on an already open `store`).
+
+        Args:
+            db_path: the database file; opened (and created 0600) on mount.
+            store: an open store to use instead (the caller closes it).
+            clock: "now" for relative times on screen (default: the wall clock).
+            store_clock: the clock the store stamps writes with (default: the wall clock).
+            tz: the zone message times are shown in (default: local).
+            cursor_blink: blink the cursor of text fields (off for snapshots).
+            poll_interval: seconds between checks for changes by other processes (None: never).
+        """
+        super().__init__()
+        if db_path is None and store is None:
+            raise ValueError("GroveApp needs a db_path or an open store")
+        self.db_path = Path(db_path) if db_path is not None else Path(store.db_path)  # type: ignore[union-attr]
+        """The database file."""
+        self.store: Store = store  # type: ignore[assignment]
+        """The open store (set on mount when the app opened it)."""
+        self._owns_store = store is None
+        self.clock: Clock = clock or _utc_now
+        """"Now" for the ages shown on screen."""
+        self._store_clock = store_clock
+        self.tz = tz
+        self.cursor_blink = cursor_blink
+        self.poll_interval = poll_interval
+
+    async def on_mount(self) -> None:
+        if self.store is None:
+            try:
+                self.store = await Store.open(self.db_path, clock=self._store_clock)
+            except (StoreError, OSError) as error:
+                self.exit(return_code=1, message=f"grove: {error}")
+                return
+        await self.push_screen(
+            MainScreen(
+                self.store,
+                clock=self.clock,
+                tz=self.tz,
+                cursor_blink=self.cursor_blink,
+                poll_interval=self.poll_interval,
+            )
+        )
+
+    async def on_unmount(self) -> None:
+        if self._owns_store and self.store is not None:
+            await self.store.close()
+
+    @property
+    def main(self) -> MainScreen:
+        """The main screen (wherever it is in the stack)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        raise LookupError("the main screen is not open")
+
+
+def _demo_db() -> Path:
+    from .demo import create_demo_db
+
+    folder = Path(tempfile.mkdtemp(prefix="grove-demo-"))
+    path = folder / "demo.db"
+    asyncio.run(create_demo_db(path))
+    return path
+
+
+def run(db_path: Path | str | None, *, demo: bool = False, follow: bool = False) -> int:
+    """Run the app until it quits; the exit code.
+
+    Args:
+        db_path: the database (None: the default, `$GROVE_DB` or the user data folder).
+        demo: open a freshly generated demo database in a temporary folder instead.
+        follow: reserved for following sessions as agents write them (accepted, ignored).
+    """
+    del follow
+    if demo:
+        path = _demo_db()
+    elif db_path is None:
+        from .paths import default_db_path
+
+        path = default_db_path()
+    else:
+        path = Path(db_path).expanduser()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        print(f"grove: cannot create {path.parent}: {error}")
+        return 1
+    app = GroveApp(path)
+    app.run()
+    return app.return_code or 0
+
+
+__all__ = ["GroveApp", "key_groups", "run"]

@@ -1,0 +1,60 @@
+"""The command palette: every action of the main screen by name (ctrl+p)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("Fork after the selected message", "fork", "Write a new message after the selected one (a new branch)"),
+    ("Edit the selected message", "edit", "Write a new version of the selected message, as its sibling"),
+    ("Branch into a new thread", "branch", "Copy the path up to the selected message into a new thread"),
+    ("Rewind to the selected message", "rewind", "Move the head back; what it leaves stays as a branch"),
+    ("Previous sibling", "sibling(-1)", "Switch to the previous sibling of the selected message"),
+    ("Next sibling", "sibling(1)", "Switch to the next sibling of the selected message"),
+    ("Save a checkpoint", "checkpoint", "Name the selected message so you can come back to it"),
+    ("Undo the last move", "undo", "Move the head back to where it was before the last move"),
+    ("Archive or unarchive the thread", "archive", "Hide the thread from the list, or bring it back"),
+    ("New thread", "new_thread", "Start a new thread: a title, then its first message"),
+    ("Change the thread's status", "cycle_status", "Cycle idle, running, waiting, completed, failed, cancelled"),
+    ("Filter threads by status", "cycle_filter('status')", "Cycle the status filter of the thread list"),
+    ("Filter threads by source", "cycle_filter('source')", "Cycle the source filter: claude-code, codex, chatgpt, grove"),
+    ("Show archived threads", "cycle_filter('archived')", "Cycle: hide archived, include them, only archived"),
+    ("Search", "search", "Find any message or thread title"),
+    ("Import sessions from this machine", "import_sessions", "Claude Code and Codex sessions in their standard places"),
+    ("Next side tab", "next_tab", "Tree, Timeline, Checkpoints"),
+    ("Show or hide the side pane", "toggle_side", "The Tree | Timeline | Checkpoints pane"),
+    ("Show or hide the thread list", "toggle_threads", "The Threads pane"),
+    ("Keys", "help", "Every key of the app"),
+)
+"""(name, action on the main screen, help) of every command."""
+
+
+class GroveCommands(Provider):
+    """Grove's actions for the command palette."""
+
+    def _main(self):  # type: ignore[no-untyped-def]
+        from .screens.main import MainScreen
+
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    async def discover(self) -> Hits:
+        main = self._main()
+        if main is None:
+            return
+        for name, action, help_text in COMMANDS:
+            yield DiscoveryHit(name, partial(main.run_action, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        main = self._main()
+        if main is None:
+            return
+        matcher = self.matcher(query)
+        for name, action, help_text in COMMANDS:
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), partial(main.run_action, action), help=help_text)

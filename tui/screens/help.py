@@ -1,0 +1,64 @@
+"""The help screen: every key, generated from the bindings (so a remapped key shows)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def _bindings(source: Iterable[BindingType]) -> list[Binding]:
+    found: list[Binding] = []
+    for item in source:
+        if isinstance(item, Binding):
+            found.append(item)
+        else:
+            found.extend(Binding.make_bindings([item]))
+    return found
+
+
+def key_table(groups: list[tuple[str, list[BindingType]]], keymap: dict[str, str]) -> Table:
+    """A table of (keys, what they do) per group; `keymap` overrides keys by binding id."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(justify="right", style="bold")
+    table.add_column()
+    for title, bindings in groups:
+        table.add_row(Text(""), Text(""))
+        table.add_row(Text(""), Text(title, style="bold underline"))
+        seen: set[str] = set()
+        for binding in _bindings(bindings):
+            if binding.id and binding.id in seen:
+                continue
+            if binding.id:
+                seen.add(binding.id)
+            keys = keymap.get(binding.id or "", binding.key) if binding.id else binding.key
+            shown = ", ".join(k.strip() for k in keys.split(","))
+            table.add_row(Text(shown), Text(binding.description or (binding.action if isinstance(binding.action, str) else "")))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the app, by pane; escape, q or ? closes."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", priority=True, id="help.close")]
+
+    def __init__(self, groups: list[tuple[str, list[BindingType]]], keymap: dict[str, str]) -> None:
+        super().__init__()
+        self._groups = groups
+        self._keymap = keymap
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help") as box:
+            box.border_title = Content("Keys")
+            box.border_subtitle = Content("escape closes · ctrl+p finds any command by name")
+            yield Static(key_table(self._groups, self._keymap), id="help-table")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,770 @@
+"""The main screen: Threads | Transcript | Tree · Timeline · Checkpoints.
+
+The widgets only show what they are given and post what the user asked for; this screen
+does every store call, in workers, and pushes the results back into the widgets. Every
+failure of a worker arrives in one `Worker.StateChanged` handler and becomes a
+notification (a `StoreError` carries a sentence a person can act on).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+
+from store import Checkpoint, Event, Message, Role, Store, StoreError, Thread, ThreadStatus
+
+from ..safe_text import clean_line
+from ..widgets.branch_tree import BranchTree
+from ..widgets.checkpoint_list import CheckpointList
+from ..widgets.thread_list import ThreadList
+from ..widgets.timeline import Timeline
+from ..widgets.transcript import SiblingInfo, Transcript
+from .help import HelpScreen
+from .modals import Composed, ComposerScreen, ConfirmScreen, PromptScreen
+from .welcome import WelcomeScreen
+
+STATUS_FILTERS: tuple[ThreadStatus | None, ...] = (None, *ThreadStatus)
+SOURCE_FILTERS: tuple[str | None, ...] = (None, "claude-code", "codex", "chatgpt", "grove")
+ARCHIVE_FILTERS = ("hide", "include", "only")
+STATUS_CYCLE = tuple(ThreadStatus)
+SIDE_TABS = ("tab-tree", "tab-timeline", "tab-checkpoints")
+EVENT_LIMIT = 100_000
+THREAD_LIMIT = 1_000_000
+SIDE_AUTO_WIDTH = 110
+"""Below this many columns the side pane folds away (p shows it)."""
+THREADS_AUTO_WIDTH = 70
+"""Below this many columns the thread list folds away (l shows it)."""
+
+
+def words(text: str, count: int = 8) -> str:
+    """The first `count` words of `text` on one line, cleaned."""
+    parts = clean_line(text).split()
+    return " ".join(parts[:count]) + ("…" if len(parts) > count else "")
+
+
+@dataclass
+class ThreadView:
+    """What the open thread looks like, computed from all its messages."""
+
+    thread: Thread
+    messages: list[Message]
+    path: list[Message]
+    siblings: dict[int, SiblingInfo]
+    branch: int
+    """1-based index of the head's branch among the thread's leaves (0 when empty)."""
+    branches: int
+
+
+def view_of(thread: Thread, messages: list[Message]) -> ThreadView:
+    """Active path, ‹n/m› of each path message and "branch k of n" from a thread's messages."""
+    by_id = {m.id: m for m in messages}
+    children: dict[int | None, list[Message]] = {}
+    for message in messages:
+        children.setdefault(message.parent_id, []).append(message)
+    for kids in children.values():
+        kids.sort(key=lambda m: (m.created_at, m.id))
+    path: list[Message] = []
+    cursor = thread.current_leaf_id
+    seen: set[int] = set()
+    while cursor is not None and cursor in by_id and cursor not in seen:
+        seen.add(cursor)
+        path.append(by_id[cursor])
+        cursor = by_id[cursor].parent_id
+    path.reverse()
+    siblings: dict[int, SiblingInfo] = {}
+    for message in path:
+        kids = children.get(message.parent_id, [])
+        if len(kids) > 1:
+            siblings[message.id] = (next(i for i, k in enumerate(kids) if k.id == message.id) + 1, len(kids))
+    leaves = sorted((m for m in messages if not children.get(m.id)), key=lambda m: (m.created_at, m.id))
+    branch = 0
+    if path:
+        # The head's branch: the newest leaf at or under the head.
+        best: Message | None = None
+        stack = [path[-1]]
+        while stack:
+            current = stack.pop()
+            kids = children.get(current.id, [])
+            if not kids and (best is None or (current.created_at, current.id) > (best.created_at, best.id)):
+                best = current
+            stack.extend(kids)
+        assert best is not None
+        branch = next((i + 1 for i, leaf in enumerate(leaves) if leaf.id == best.id), 0)
+    return ThreadView(thread, messages, path, siblings, branch, len(leaves))
+
+
+class MainScreen(Screen[None]):
+    """The four panes and every action on threads and messages."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("tab", "focus_pane(1)", "Next pane", show=False, priority=True, id="main.next_pane"),
+        Binding("shift+tab", "focus_pane(-1)", "Previous pane", show=False, priority=True, id="main.previous_pane"),
+        Binding("q", "app.quit", "Quit", id="main.quit"),
+        Binding("question_mark", "help", "Keys", id="main.help"),
+        Binding("slash", "search", "Search", id="main.search"),
+        Binding("f", "fork", "Fork", id="main.fork"),
+        Binding("e", "edit", "Edit", id="main.edit"),
+        Binding("b", "branch", "Branch", id="main.branch"),
+        Binding("r", "rewind", "Rewind", id="main.rewind"),
+        Binding("left_square_bracket", "sibling(-1)", "Prev sibling", show=False, id="main.sibling_previous"),
+        Binding("right_square_bracket", "sibling(1)", "Next sibling", show=False, id="main.sibling_next"),
+        Binding("c", "checkpoint", "Checkpoint", id="main.checkpoint"),
+        Binding("u", "undo", "Undo", id="main.undo"),
+        Binding("a", "archive", "Archive", show=False, id="main.archive"),
+        Binding("n", "new_thread", "New", show=False, id="main.new_thread"),
+        Binding("s", "cycle_status", "Status", show=False, id="main.status"),
+        Binding("1", "cycle_filter('status')", "Filter status", show=False, id="main.filter_status"),
+        Binding("2", "cycle_filter('source')", "Filter source", show=False, id="main.filter_source"),
+        Binding("3", "cycle_filter('archived')", "Filter archived", show=False, id="main.filter_archived"),
+        Binding("v", "next_tab", "Side tab", show=False, id="main.side_tab"),
+        Binding("p", "toggle_side", "Side pane", show=False, id="main.toggle_side"),
+        Binding("l", "toggle_threads", "Thread pane", show=False, id="main.toggle_threads"),
+        Binding("i", "import_sessions", "Import", show=False, id="main.import"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Callable[[], datetime],
+        tz: tzinfo | None = None,
+        cursor_blink: bool = True,
+        poll_interval: float | None = 0.25,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        """The open database."""
+        self._clock = clock
+        self._tz = tz
+        self._cursor_blink = cursor_blink
+        self._poll_interval = poll_interval
+        self.view: ThreadView | None = None
+        """The open thread as shown."""
+        self.status_filter = 0
+        self.source_filter = 0
+        self.archive_filter = 0
+        self._thread_count = 0
+        self._data_version: int | None = None
+        self._side_shown: bool | None = None
+        self._threads_shown: bool | None = None
+        self._opened_first = False
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield ThreadList(clock=self._clock, id="threads")
+            yield Transcript(clock=self._clock, tz=self._tz, id="transcript")
+            with Vertical(id="side"):
+                with TabbedContent(id="side-tabs", initial="tab-tree"):
+                    with TabPane("Tree", id="tab-tree"):
+                        yield BranchTree(id="tree")
+                    with TabPane("Timeline", id="tab-timeline"):
+                        yield Timeline(clock=self._clock, id="timeline")
+                    with TabPane("Checkpoints", id="tab-checkpoints"):
+                        yield CheckpointList(clock=self._clock, id="checkpoints")
+        yield Footer()
+
+    @property
+    def thread_list(self) -> ThreadList:
+        return self.query_one(ThreadList)
+
+    @property
+    def transcript(self) -> Transcript:
+        return self.query_one(Transcript)
+
+    @property
+    def thread(self) -> Thread | None:
+        """The open thread."""
+        return self.view.thread if self.view else None
+
+    async def on_mount(self) -> None:
+        for tabs in self.query("Tabs"):
+            tabs.can_focus = False
+        self._show_threads_title()
+        self._show_transcript_title()
+        self.thread_list.focus()
+        self._apply_widths(self.size.width)
+        self.load_threads(first=True)
+        if self._poll_interval:
+            self.set_interval(self._poll_interval, self._poll)
+
+    def on_resize(self) -> None:
+        self._apply_widths(self.size.width)
+
+    def _apply_widths(self, width: int) -> None:
+        side = self._side_shown if self._side_shown is not None else width >= SIDE_AUTO_WIDTH
+        threads = self._threads_shown if self._threads_shown is not None else width >= THREADS_AUTO_WIDTH
+        self.query_one("#side").display = side
+        self.thread_list.display = threads
+        if self.focused is not None and not self.focused.display:
+            self.transcript.focus()
+        elif self.focused is not None and not self.query_one("#side").display and self.focused in self.query("#side *"):
+            self.transcript.focus()
+
+    # ------------------------------------------------------------------ titles
+
+    def _show_threads_title(self) -> None:
+        parts = [f"Threads {self._thread_count}"]
+        status = STATUS_FILTERS[self.status_filter]
+        source = SOURCE_FILTERS[self.source_filter]
+        if status is not None:
+            parts.append(f"status: {status.value}")
+        if source is not None:
+            parts.append(f"source: {source}")
+        if self.archive_filter == 1:
+            parts.append("+archived")
+        elif self.archive_filter == 2:
+            parts.append("archived only")
+        self.thread_list.border_title = Content(" · ".join(parts))
+        self.thread_list.empty_text = "No threads match the filters (1 2 3 change them)" if len(parts) > 1 else "No threads — n starts one"
+
+    def _show_transcript_title(self) -> None:
+        view = self.view
+        if view is None:
+            self.transcript.border_title = Content("Transcript")
+            return
+        title = clean_line(view.thread.title or "Untitled")
+        parts = [title]
+        if view.branches > 1:
+            parts.append(f"branch {view.branch} of {view.branches}")
+        parts.append(f"{len(view.path)} of {view.thread.message_count} msgs")
+        if view.thread.archived:
+            parts.append("archived")
+        self.transcript.border_title = Content(" · ".join(parts))
+        self.transcript.border_subtitle = Content(f"{view.thread.status.value} · {clean_line(view.thread.source)}")
+
+    # ------------------------------------------------------------------ loading
+
+    @work(exclusive=True, group="threads", exit_on_error=False)
+    async def load_threads(self, first: bool = False, select_id: int | None = None) -> None:
+        """Load every thread that passes the filters into the thread list."""
+        status = STATUS_FILTERS[self.status_filter]
+        threads = await self.store.list_threads(
+            status=status,
+            source=SOURCE_FILTERS[self.source_filter],
+            include_archived=self.archive_filter == 1,
+            archived_only=self.archive_filter == 2,
+            limit=THREAD_LIMIT,
+        )
+        self._thread_count = len(threads)
+        self.thread_list.show_threads(threads, open_id=self.thread.id if self.thread else None)
+        if select_id is not None:
+            self.thread_list.select_thread(select_id)
+        self._show_threads_title()
+        if first:
+            self._data_version = await self.store.data_version()
+            if not threads and not await self.store.count_threads(include_archived=True):
+                self._welcome()
+            elif threads and self.view is None and not self._opened_first:
+                self._opened_first = True
+                self.load_thread(self.thread_list.rows[0].thread.id)
+
+    @work(exclusive=True, group="thread", exit_on_error=False)
+    async def load_thread(
+        self, thread_id: int, select_id: int | None = None, select_index: int | None = None, focus: bool = False
+    ) -> None:
+        """Open a thread: its active path in the transcript, its tree, timeline and checkpoints."""
+        thread = await self.store.get_thread(thread_id)
+        messages = await self.store.messages(thread_id)
+        self._show_view(view_of(thread, messages), select_id=select_id, select_index=select_index)
+        if focus:
+            self.transcript.focus()
+        await self._load_side(thread)
+
+    def _show_view(self, view: ThreadView, *, select_id: int | None = None, select_index: int | None = None) -> None:
+        self.view = view
+        if select_index is not None and 0 <= select_index < len(view.path):
+            select_id = view.path[select_index].id
+        self.transcript.show_path(view.thread, view.path, view.siblings, select_id=select_id)
+        self.query_one(BranchTree).show_tree(view.thread, view.messages)
+        self.thread_list.mark_open(view.thread.id)
+        self._show_transcript_title()
+
+    async def _load_side(self, thread: Thread) -> None:
+        events: list[Event] = await self.store.events(thread.id, limit=EVENT_LIMIT)
+        checkpoints: list[Checkpoint] = await self.store.list_checkpoints(thread.id)
+        if self.view is None or self.view.thread.id != thread.id:
+            return
+        by_id = {m.id: m for m in self.view.messages}
+        named = {c.message_id: by_id[c.message_id] for c in checkpoints if c.message_id in by_id}
+        self.query_one(Timeline).show_events(self.view.thread, events)
+        self.query_one(CheckpointList).show_checkpoints(self.view.thread, checkpoints, named)
+
+    def _poll(self) -> None:
+        self.check_for_changes()
+
+    @work(exclusive=True, group="poll", exit_on_error=False)
+    async def check_for_changes(self) -> None:
+        """Refresh what another connection changed (another process, or our own writes)."""
+        version = await self.store.data_version()
+        if version == self._data_version:
+            return
+        self._data_version = version
+        self.load_threads()
+        view = self.view
+        if view is None:
+            return
+        try:
+            thread = await self.store.get_thread(view.thread.id)
+        except StoreError:
+            self._close_thread()
+            return
+        mark = (thread.updated_at, thread.current_leaf_id, thread.message_count, thread.title, thread.status, thread.archived_at)
+        old = view.thread
+        if mark != (old.updated_at, old.current_leaf_id, old.message_count, old.title, old.status, old.archived_at):
+            self.load_thread(thread.id)
+
+    def _close_thread(self) -> None:
+        self.view = None
+        self.transcript.show_path(None, [], {})
+        self.query_one(BranchTree).show_tree(None, [])
+        self.query_one(Timeline).show_events(None, [])
+        self.query_one(CheckpointList).show_checkpoints(None, [], {})
+        self._show_transcript_title()
+
+    # ------------------------------------------------------------------ errors
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker failure becomes a notification, never a traceback."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, StoreError):
+            self.notify(str(error), title="Not done", severity="error")
+        else:
+            self.log.error(f"worker {event.worker.name} failed: {error!r}")
+            self.notify(f"Something went wrong: {clean_line(repr(error))}", title="Error", severity="error")
+
+    # ------------------------------------------------------------------ helpers
+
+    def _selected(self) -> Message | None:
+        message = self.transcript.selected
+        if message is None:
+            self.notify("Open a thread and select a message first.", severity="warning")
+        return message
+
+    def _target_thread(self) -> Thread | None:
+        """The thread an archive/status key acts on: the list's cursor when the list has focus."""
+        if self.focused is self.thread_list and self.thread_list.selected is not None:
+            return self.thread_list.selected
+        if self.thread is not None:
+            return self.thread
+        return self.thread_list.selected
+
+    async def _ask(self, screen: Any) -> Any:
+        return await self.app.push_screen_wait(screen)
+
+    def _reload(self, thread_id: int, *, select_id: int | None = None, select_index: int | None = None, focus: bool = False) -> None:
+        self.load_thread(thread_id, select_id=select_id, select_index=select_index, focus=focus)
+        self.load_threads()
+
+    async def _settle_version(self) -> None:
+        # Our own writes come back through data_version too; the explicit reload after an
+        # operation already shows them, so the poller need not load everything again.
+        self._data_version = await self.store.data_version()
+
+    # ------------------------------------------------------------------ panes
+
+    def _panes(self) -> list[Widget]:
+        panes: list[Widget] = []
+        if self.thread_list.display:
+            panes.append(self.thread_list)
+        panes.append(self.transcript)
+        if self.query_one("#side").display:
+            active = self.query_one(TabbedContent).active
+            widget = {"tab-tree": BranchTree, "tab-timeline": Timeline, "tab-checkpoints": CheckpointList}[active]
+            panes.append(self.query_one(widget))
+        return panes
+
+    def action_focus_pane(self, step: int) -> None:
+        """Move the focus to the next (or previous) pane."""
+        panes = self._panes()
+        focused = self.focused
+        index = panes.index(focused) if focused in panes else -1
+        panes[(index + step) % len(panes)].focus()
+
+    def action_next_tab(self) -> None:
+        """Show the next tab of the side pane (Tree, Timeline, Checkpoints)."""
+        tabs = self.query_one(TabbedContent)
+        if not self.query_one("#side").display:
+            self._side_shown = True
+            self._apply_widths(self.size.width)
+        side_has_focus = self.focused is not None and self.focused in self.query("#side *")
+        tabs.active = SIDE_TABS[(SIDE_TABS.index(tabs.active) + 1) % len(SIDE_TABS)]
+        if side_has_focus:
+            self._panes()[-1].focus()
+
+    def action_toggle_side(self) -> None:
+        """Show or hide the side pane."""
+        self._side_shown = not self.query_one("#side").display
+        self._apply_widths(self.size.width)
+
+    def action_toggle_threads(self) -> None:
+        """Show or hide the thread list."""
+        self._threads_shown = not self.thread_list.display
+        self._apply_widths(self.size.width)
+        if self.thread_list.display:
+            self.thread_list.focus()
+
+    def action_help(self) -> None:
+        """Show every key."""
+        from ..app import key_groups
+
+        self.app.push_screen(HelpScreen(key_groups(), dict(getattr(self.app, "_keymap", {}) or {})))
+
+    # ------------------------------------------------------------------ opening
+
+    @on(ThreadList.ThreadChosen)
+    def _thread_chosen(self, event: ThreadList.ThreadChosen) -> None:
+        self.load_thread(event.thread.id, focus=True)
+
+    def action_search(self) -> None:
+        """Search every message (the search screen)."""
+        from .search import SearchJump, SearchScreen
+
+        def jump(result: SearchJump | None) -> None:
+            if result is not None:
+                self.jump_to(result.thread_id, result.message_id)
+
+        screen = SearchScreen(self.store, thread_id=self.thread.id if self.thread else None, clock=self._clock, cursor_blink=self._cursor_blink)
+        self.app.push_screen(screen, jump)
+
+    @work(group="op", exit_on_error=False)
+    async def jump_to(self, thread_id: int, message_id: int | None) -> None:
+        """Open a thread; with a message off the active path, move the head so it is on it."""
+        if message_id is not None:
+            on_path = await self.store.on_active_path([message_id])
+            if message_id not in on_path:
+                leaf = await self.store.newest_leaf(message_id)
+                await self.store.set_leaf(thread_id, leaf.id)
+                self.notify("The head moved to the branch that holds this message (u undoes).")
+        self._reload(thread_id, select_id=message_id, focus=True)
+        self.thread_list.select_thread(thread_id)
+
+    # ------------------------------------------------------------------ moves
+
+    def action_sibling(self, step: int) -> None:
+        """Switch to the previous/next sibling of the selected message."""
+        message = self._selected()
+        if message is None or self.thread is None:
+            return
+        if self.transcript.sibling_info(message.id) is None:
+            self.notify("This message has no siblings.", severity="warning")
+            return
+        self.switch_sibling(message, step, self.transcript.cursor)
+
+    @work(group="op", exit_on_error=False)
+    async def switch_sibling(self, message: Message, step: int, index: int) -> None:
+        thread = await self.store.switch_sibling(message.id, step)
+        self._reload(thread.id, select_index=index)
+
+    def action_fork(self) -> None:
+        """Write a new message after the selected one (a new branch there)."""
+        if (message := self._selected()) is not None:
+            self.fork_flow(message)
+
+    @work(group="op", exit_on_error=False)
+    async def fork_flow(self, message: Message) -> None:
+        role = Role.USER if message.role is not Role.USER else Role.ASSISTANT
+        composed: Composed | None = await self._ask(
+            ComposerScreen(f"Fork after #{message.id}", role=role, context=f"after {message.role.value}: {words(message.content, 14)}", cursor_blink=self._cursor_blink)
+        )
+        if composed is None:
+            return
+        made = await self.store.fork(message.id, composed.role, composed.text)
+        self._reload(made.thread_id, select_id=made.id)
+
+    def action_edit(self) -> None:
+        """Write a new version of the selected message (a new sibling of it)."""
+        if (message := self._selected()) is not None:
+            if message.parent_id is None:
+                self.notify("The first message has no parent to branch from; use f to fork after it.", severity="warning")
+                return
+            self.edit_flow(message)
+
+    @work(group="op", exit_on_error=False)
+    async def edit_flow(self, message: Message) -> None:
+        composed: Composed | None = await self._ask(
+            ComposerScreen(f"Edit #{message.id} — saved as a new sibling", role=message.role, text=message.content, cursor_blink=self._cursor_blink)
+        )
+        if composed is None or message.parent_id is None:
+            return
+        made = await self.store.fork(message.parent_id, composed.role, composed.text)
+        self._reload(made.thread_id, select_id=made.id)
+
+    def action_branch(self) -> None:
+        """Copy root..selected message into a new thread and open it."""
+        if (message := self._selected()) is not None:
+            self.branch_from(message.id)
+
+    @work(group="op", exit_on_error=False)
+    async def branch_from(self, message_id: int) -> None:
+        thread = await self.store.fork_thread(message_id)
+        self.notify(Content(f"Branched into a new thread: {clean_line(thread.title or 'Untitled')}").plain)
+        self.load_threads(select_id=thread.id)
+        self.load_thread(thread.id, focus=True)
+
+    def action_rewind(self) -> None:
+        """Move the head back to the selected message (after a confirmation)."""
+        message = self._selected()
+        view = self.view
+        if message is None or view is None:
+            return
+        index = self.transcript.cursor
+        leaving = len(view.path) - 1 - index
+        if leaving <= 0:
+            self.notify("The head is already at this message.", severity="warning")
+            return
+        self.rewind_flow(view.thread, message, leaving)
+
+    @work(group="op", exit_on_error=False)
+    async def rewind_flow(self, thread: Thread, message: Message, leaving: int) -> None:
+        noun = "message leaves" if leaving == 1 else "messages leave"
+        body = (
+            f"Rewind to #{message.id} ({message.role.value}: {words(message.content)})?\n\n"
+            f"{leaving} {noun} the active path; they stay as a branch.\nu undoes the rewind."
+        )
+        if not await self._ask(ConfirmScreen("Rewind", body)):
+            return
+        updated = await self.store.rewind(thread.id, to=message.id)
+        self.notify(f"Rewound: {leaving} {noun} the active path (u undoes).")
+        self._reload(updated.id, select_id=message.id)
+
+    def action_checkpoint(self) -> None:
+        """Save a named checkpoint at the selected message."""
+        if (message := self._selected()) is not None and self.thread is not None:
+            self.checkpoint_flow(self.thread, message)
+
+    @work(group="op", exit_on_error=False)
+    async def checkpoint_flow(self, thread: Thread, message: Message) -> None:
+        name: str | None = await self._ask(
+            PromptScreen(f"Checkpoint at #{message.id}", placeholder="a name, e.g. before-refactor", cursor_blink=self._cursor_blink)
+        )
+        if name is None:
+            return
+        existing = {c.name: c for c in await self.store.list_checkpoints(thread.id)}
+        if name in existing:
+            old = existing[name]
+            body = f"A checkpoint named {clean_line(name)} already points at #{old.message_id}.\nOverwrite it to point at #{message.id}?"
+            if not await self._ask(ConfirmScreen("Overwrite checkpoint", body)):
+                return
+        await self.store.save_checkpoint(thread.id, name, message_id=message.id)
+        self.notify(f"Checkpoint {clean_line(name)} saved at #{message.id}.")
+        self._reload(thread.id)
+
+    def action_undo(self) -> None:
+        """Walk the head back through its moves, one per press."""
+        if self.thread is None:
+            self.notify("Open a thread first.", severity="warning")
+            return
+        self.undo(self.thread.id)
+
+    @work(group="op", exit_on_error=False)
+    async def undo(self, thread_id: int) -> None:
+        thread = await self.store.undo(thread_id)
+        self.notify(f"Undone: the head is back at #{thread.current_leaf_id}.")
+        self._reload(thread_id, select_id=thread.current_leaf_id)
+
+    # ------------------------------------------------------------------ side pane requests
+
+    @on(BranchTree.RunChosen)
+    def _run_chosen(self, event: BranchTree.RunChosen) -> None:
+        if self.thread is not None:
+            self.move_to_run(self.thread.id, event.run.last.id)
+
+    @work(group="op", exit_on_error=False)
+    async def move_to_run(self, thread_id: int, last_id: int) -> None:
+        leaf = await self.store.newest_leaf(last_id)
+        if self.thread is not None and leaf.id == self.thread.current_leaf_id:
+            self.notify("The head is already on this branch.")
+            return
+        await self.store.set_leaf(thread_id, leaf.id)
+        self._reload(thread_id, select_id=leaf.id)
+
+    @on(Timeline.EventChosen)
+    def _event_chosen(self, event: Timeline.EventChosen) -> None:
+        if self.thread is None:
+            return
+        target = event.event.to_leaf_id
+        if target is None:
+            self.notify("This event did not move the head.", severity="warning")
+        elif target == self.thread.current_leaf_id:
+            self.notify("The head is already there.")
+        else:
+            self.set_head(self.thread.id, target)
+
+    @work(group="op", exit_on_error=False)
+    async def set_head(self, thread_id: int, message_id: int) -> None:
+        await self.store.set_leaf(thread_id, message_id)
+        self.notify(f"The head moved to #{message_id} (u undoes).")
+        self._reload(thread_id, select_id=message_id)
+
+    @on(CheckpointList.RestoreRequested)
+    def _restore(self, event: CheckpointList.RestoreRequested) -> None:
+        self.restore(event.checkpoint)
+
+    @work(group="op", exit_on_error=False)
+    async def restore(self, checkpoint: Checkpoint) -> None:
+        thread = await self.store.restore_checkpoint(checkpoint.thread_id, checkpoint.name)
+        self.notify(f"Restored {clean_line(checkpoint.name)} (u undoes).")
+        self._reload(thread.id, select_id=thread.current_leaf_id)
+
+    @on(CheckpointList.BranchRequested)
+    def _branch_checkpoint(self, event: CheckpointList.BranchRequested) -> None:
+        self.branch_from(event.checkpoint.message_id)
+
+    @on(CheckpointList.DeleteRequested)
+    def _delete_checkpoint(self, event: CheckpointList.DeleteRequested) -> None:
+        self.delete_checkpoint(event.checkpoint)
+
+    @work(group="op", exit_on_error=False)
+    async def delete_checkpoint(self, checkpoint: Checkpoint) -> None:
+        body = f"Delete the checkpoint {clean_line(checkpoint.name)}?\nIts message #{checkpoint.message_id} stays."
+        if not await self._ask(ConfirmScreen("Delete checkpoint", body)):
+            return
+        await self.store.delete_checkpoint(checkpoint.thread_id, checkpoint.name)
+        self.notify(f"Deleted the checkpoint {clean_line(checkpoint.name)}.")
+        self._reload(checkpoint.thread_id)
+
+    # ------------------------------------------------------------------ threads
+
+    def action_archive(self) -> None:
+        """Archive (or bring back) the thread under the cursor / the open thread."""
+        if (thread := self._target_thread()) is not None:
+            self.toggle_archive(thread)
+
+    @work(group="op", exit_on_error=False)
+    async def toggle_archive(self, thread: Thread) -> None:
+        current = await self.store.get_thread(thread.id)
+        title = clean_line(current.title or "Untitled")
+        if current.archived:
+            updated = await self.store.unarchive_thread(thread.id)
+            self.notify(f"Brought back {title}.")
+        else:
+            updated = await self.store.archive_thread(thread.id)
+            self.notify(f"Archived {title} (3 shows archived threads; a again brings it back).")
+        if self.thread is not None and self.thread.id == updated.id:
+            self.load_thread(updated.id)
+        self.load_threads()
+
+    def action_cycle_status(self) -> None:
+        """Set the next status on the thread under the cursor / the open thread."""
+        if (thread := self._target_thread()) is not None:
+            self.cycle_status(thread)
+
+    @work(group="op", exit_on_error=False)
+    async def cycle_status(self, thread: Thread) -> None:
+        current = await self.store.get_thread(thread.id)
+        status = STATUS_CYCLE[(STATUS_CYCLE.index(current.status) + 1) % len(STATUS_CYCLE)]
+        updated = await self.store.update_thread(thread.id, status=status)
+        self.notify(f"Status: {status.value}")
+        if self.thread is not None and self.thread.id == updated.id:
+            self.load_thread(updated.id)
+        self.load_threads()
+
+    def action_cycle_filter(self, which: str) -> None:
+        """Cycle one filter of the thread list: status, source or archived."""
+        if which == "status":
+            self.status_filter = (self.status_filter + 1) % len(STATUS_FILTERS)
+        elif which == "source":
+            self.source_filter = (self.source_filter + 1) % len(SOURCE_FILTERS)
+        else:
+            self.archive_filter = (self.archive_filter + 1) % len(ARCHIVE_FILTERS)
+        self._show_threads_title()
+        self.load_threads()
+
+    def action_new_thread(self) -> None:
+        """Start a new thread: a title, then its first message."""
+        self.new_thread_flow()
+
+    @work(group="op", exit_on_error=False)
+    async def new_thread_flow(self) -> None:
+        title: str | None = await self._ask(PromptScreen("New thread", placeholder="a title", cursor_blink=self._cursor_blink))
+        if title is None:
+            return
+        thread = await self.store.create_thread(title)
+        composed: Composed | None = await self._ask(
+            ComposerScreen(f"First message of {clean_line(title)}", role=Role.USER, cursor_blink=self._cursor_blink)
+        )
+        if composed is not None:
+            await self.store.append(thread.id, composed.role, composed.text)
+        self.load_threads(select_id=thread.id)
+        self.load_thread(thread.id, focus=True)
+
+    # ------------------------------------------------------------------ empty database, import
+
+    def _welcome(self) -> None:
+        sessions = _count_sessions()
+        path = None if self.store.db_path == ":memory:" else __import__("pathlib").Path(self.store.db_path)
+        self.app.push_screen(WelcomeScreen(path, sessions), self._welcome_choice)
+
+    def _welcome_choice(self, choice: str | None) -> None:
+        if choice == "demo":
+            self.fill_demo()
+        elif choice == "import":
+            self.import_sessions()
+        elif choice == "new":
+            self.new_thread_flow()
+
+    @work(group="op", exit_on_error=False)
+    async def fill_demo(self) -> None:
+        """Fill this (empty) database with the demo threads."""
+        from ..demo import build_demo
+
+        if await self.store.count_threads(include_archived=True):
+            self.notify("The demo fills only an empty database; try grove --demo.", severity="warning")
+            return
+        self.notify("Writing the demo threads…")
+        await build_demo(self.store)
+        self._opened_first = False
+        self.load_threads(first=True)
+
+    def action_import_sessions(self) -> None:
+        """Import the sessions found on this machine."""
+        self.import_sessions()
+
+    @work(group="op", exit_on_error=False)
+    async def import_sessions(self) -> None:
+        try:
+            from store.importers import discover_sessions, import_paths
+        except ImportError:
+            self.notify("The importers are not available in this build.", severity="warning")
+            return
+        sessions = discover_sessions()
+        if not sessions:
+            self.notify("No sessions found in ~/.claude/projects or ~/.codex/sessions.", severity="warning")
+            return
+        self.notify(f"Importing {len(sessions)} session files…")
+        report = await import_paths(self.store, [s.path for s in sessions])
+        errors = len(getattr(report, "errors", []) or [])
+        self.notify(f"Imported {getattr(report, 'messages', 0)} messages into {len(getattr(report, 'threads', []))} threads" + (f"; {errors} lines could not be read." if errors else "."))
+        self._opened_first = False
+        self.load_threads(first=True)
+
+
+def _count_sessions() -> int | None:
+    """How many session files the importers would find here; None without importers."""
+    try:
+        from store.importers import discover_sessions
+    except ImportError:
+        return None
+    try:
+        return len(discover_sessions())
+    except Exception:  # a broken home folder must not keep the app from starting
+        return 0
+
+
+__all__ = ["MainScreen", "ThreadView", "view_of"]

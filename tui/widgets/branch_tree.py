@@ -1,0 +1,275 @@
+"""BranchTree: a thread's branch structure with linear runs collapsed, on the line API.
+
+A *run* is a chain of messages where each has exactly one child; it ends at a leaf or
+at a message with several children (a branch point), whose children each start a run.
+A thread with 10,000 messages and 1,000 leaves is about 2,000 runs, one line each:
+
+    ● 12 msgs “Add a login page”
+    ├─● 4 msgs “use sessions”  ◀ head
+    ├─○ 3 msgs “try JWT”
+    └─○ 9 msgs “no auth at all”
+
+`●` marks runs on the active path, `◀ head` the run holding the head. Enter asks the
+app to move the head to the chosen run (`BranchTree.RunChosen`); the app moves it to the
+newest leaf under the run's last message, so choosing a branch shows that whole branch
+as it was last left (choosing the run that holds an inner head moves it to that run's
+newest leaf as well).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message as TextualMessage
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from store import Message, Role, Thread
+
+from ..safe_text import clean_line
+from .lines import one_line
+
+FIRST_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Run:
+    """A collapsed chain of messages: one line of the tree."""
+
+    first: Message
+    last: Message
+    count: int
+    depth: int
+    guide: str
+    """The tree lines drawn before the node (`│ ├─`)."""
+    on_path: bool
+    has_head: bool
+
+
+def _words(message: Message) -> str:
+    words = clean_line(message.content).split()
+    text = " ".join(words[:FIRST_WORDS])
+    return text + ("…" if len(words) > FIRST_WORDS else "")
+
+
+def build_runs(messages: list[Message], head_id: int | None) -> list[Run]:
+    """The runs of a thread's tree in display order (depth first, oldest child first)."""
+    by_id = {m.id: m for m in messages}
+    children: dict[int | None, list[Message]] = {}
+    for message in messages:
+        parent = message.parent_id if message.parent_id in by_id else None
+        children.setdefault(parent, []).append(message)
+    for kids in children.values():
+        kids.sort(key=lambda m: (m.created_at, m.id))
+    on_path: set[int] = set()
+    cursor = head_id
+    while cursor is not None and cursor in by_id and cursor not in on_path:
+        on_path.add(cursor)
+        cursor = by_id[cursor].parent_id
+    runs: list[Run] = []
+    # Stack entries: (first message of the run, depth, guide prefix for it, is last sibling).
+    roots = children.get(None, [])
+    stack: list[tuple[Message, int, str, bool]] = [
+        (m, 0, "", i == len(roots) - 1) for i, m in reversed(list(enumerate(roots)))
+    ]
+    while stack:
+        first, depth, prefix, last_sibling = stack.pop()
+        count = 1
+        last = first
+        has_head = first.id == head_id
+        seen = {first.id}
+        while len(kids := children.get(last.id, [])) == 1 and kids[0].id not in seen:
+            last = kids[0]
+            seen.add(last.id)
+            count += 1
+            has_head = has_head or last.id == head_id
+        if depth == 0:
+            guide = ""
+            child_prefix = ""
+        else:
+            guide = prefix + ("└─" if last_sibling else "├─")
+            child_prefix = prefix + ("  " if last_sibling else "│ ")
+        runs.append(Run(first, last, count, depth, guide, first.id in on_path, has_head))
+        kids = [k for k in children.get(last.id, []) if k.id not in seen]
+        for i, kid in reversed(list(enumerate(kids))):
+            stack.append((kid, depth + 1, child_prefix, i == len(kids) - 1))
+    return runs
+
+
+class BranchTree(ScrollView, can_focus=True):
+    """The runs of a thread's tree with a cursor; enter moves the head to a run."""
+
+    COMPONENT_CLASSES = {
+        "branch-tree--cursor",
+        "branch-tree--guide",
+        "branch-tree--on-path",
+        "branch-tree--off-path",
+        "branch-tree--head",
+        "branch-tree--count",
+        "branch-tree--empty",
+    }
+    """Styles of the parts of a line; see DEFAULT_CSS."""
+
+    DEFAULT_CSS = """
+    BranchTree { height: 1fr; scrollbar-size-horizontal: 0; }
+    BranchTree > .branch-tree--cursor { background: $boost; }
+    BranchTree:focus > .branch-tree--cursor { background: $accent 40%; }
+    BranchTree > .branch-tree--guide { color: $text-muted; }
+    BranchTree > .branch-tree--on-path { color: $success; text-style: bold; }
+    BranchTree > .branch-tree--off-path { color: $text-muted; }
+    BranchTree > .branch-tree--head { color: $warning; text-style: bold; }
+    BranchTree > .branch-tree--count { color: $text; }
+    BranchTree > .branch-tree--empty { color: $text-muted; text-style: italic; }
+    """
+
+    BINDINGS: list[BindingType] = [
+        Binding("down,j", "cursor_down", "Next branch", show=False, id="tree.next"),
+        Binding("up,k", "cursor_up", "Previous branch", show=False, id="tree.previous"),
+        Binding("home,g", "cursor_first", "First", show=False, id="tree.first"),
+        Binding("end,G", "cursor_last", "Last", show=False, id="tree.last"),
+        Binding("enter", "choose", "Move head here", id="tree.choose"),
+    ]
+
+    cursor: reactive[int] = reactive(0, init=False)
+    """Index in `runs` of the selected run."""
+
+    @dataclass
+    class RunChosen(TextualMessage):
+        """The user pressed enter on a run: move the head there."""
+
+        branch_tree: BranchTree
+        run: Run
+
+        @property
+        def control(self) -> BranchTree:
+            """The tree, so `@on(BranchTree.RunChosen, "#selector")` works."""
+            return self.branch_tree
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._thread: Thread | None = None
+        self._runs: list[Run] = []
+        self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(1024)
+
+    @property
+    def runs(self) -> list[Run]:
+        """The lines of the tree."""
+        return self._runs
+
+    @property
+    def selected(self) -> Run | None:
+        """The run under the cursor."""
+        return self._runs[self.cursor] if 0 <= self.cursor < len(self._runs) else None
+
+    def show_tree(self, thread: Thread | None, messages: list[Message]) -> None:
+        """Show the tree of `messages` (all of `thread`'s); the cursor goes to the head's run,
+        or stays on the same run when the same thread is shown again."""
+        previous = self.selected
+        same = thread is not None and self._thread is not None and self._thread.id == thread.id
+        self._thread = thread
+        self._runs = build_runs(messages, thread.current_leaf_id) if thread is not None else []
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, max(1, len(self._runs)))
+        target = next((i for i, r in enumerate(self._runs) if r.has_head), 0)
+        if same and previous is not None:
+            target = next((i for i, r in enumerate(self._runs) if r.first.id == previous.first.id), target)
+        self.set_reactive(BranchTree.cursor, target)
+        self.call_after_refresh(self._scroll_to_cursor)
+        self.refresh()
+
+    def action_cursor_down(self) -> None:
+        """Next run."""
+        if self.cursor < len(self._runs) - 1:
+            self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        """Previous run."""
+        if self.cursor > 0:
+            self.cursor -= 1
+
+    def action_cursor_first(self) -> None:
+        """First run."""
+        self.cursor = 0
+
+    def action_cursor_last(self) -> None:
+        """Last run."""
+        self.cursor = max(0, len(self._runs) - 1)
+
+    def action_choose(self) -> None:
+        """Ask the app to move the head to the selected run."""
+        if (run := self.selected) is not None:
+            self.post_message(self.RunChosen(self, run))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+
+    def _scroll_to_cursor(self) -> None:
+        self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, force=True, x_axis=False, immediate=True)
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = offset.y + round(self.scroll_y)
+        if 0 <= index < len(self._runs):
+            if index == self.cursor and event.chain >= 2:
+                self.action_choose()
+            self.cursor = index
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def on_resize(self) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, max(1, len(self._runs)))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width or self.size.width
+        index = y + round(self.scroll_y)
+        if not self._runs:
+            if y == 0:
+                text = "No thread open" if self._thread is None else "No messages yet"
+                return one_line(Text(f" {text}", style=self.get_component_rich_style("branch-tree--empty")), width, self.app.console, self.rich_style)
+            return Strip.blank(width, self.rich_style)
+        if index >= len(self._runs):
+            return Strip.blank(width, self.rich_style)
+        key = (index, width)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._line(self._runs[index], width)
+            self._cache[key] = strip
+        if index == self.cursor:
+            strip = strip.apply_style(self.get_component_rich_style("branch-tree--cursor"))
+        return strip
+
+    def _line(self, run: Run, width: int) -> Strip:
+        style = self.get_component_rich_style
+        guide = run.guide
+        if len(guide) > width // 2:  # very deep trees: keep the nearest levels
+            guide = "…" + guide[-(width // 2) + 1 :]
+        text = Text(no_wrap=True, end="")
+        text.append(" " + guide, style=style("branch-tree--guide"))
+        if run.on_path:
+            text.append("● ", style=style("branch-tree--on-path"))
+        else:
+            text.append("○ ", style=style("branch-tree--off-path"))
+        label = f"{run.count} msgs" if run.count > 1 else run.first.role.value
+        text.append(label + " ", style=style("branch-tree--count"))
+        first_user = run.first
+        if run.first.role is not Role.USER and run.count > 1 and run.first.parent_id is None:
+            first_user = run.first
+        text.append(f"“{_words(first_user)}”", style=style("branch-tree--count" if run.on_path else "branch-tree--off-path"))
+        if run.has_head:
+            text.append(" ◀ head", style=style("branch-tree--head"))
+        return one_line(text, width, self.app.console, self.rich_style)
+
+
+__all__ = ["BranchTree", "Run", "build_runs"]

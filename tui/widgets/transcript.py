@@ -1,0 +1,497 @@
+"""Transcript: a thread's active path, root to head, drawn with the line API.
+
+Each message is a block: a header line (`▶ ‹2/3› assistant · 10:03  #41`), its body,
+and a blank line. Bodies are rendered on demand, only for the messages on screen, and
+kept in an LRU cache keyed by (message id, width, expanded); a path of 10,000 messages
+costs one height estimate per message and nothing else until it scrolls into view.
+When a rendered body turns out taller or shorter than its estimate, the offsets below
+it are patched (and, for a block that starts above the top of the view, the scroll
+position too, so what you are reading does not jump).
+
+Long bodies fold to their first lines and a "… 40 more lines" line; tool calls compact
+to one line; both open with enter or space. Assistant text is Markdown. A compaction
+boundary is a divider. Every text goes through `clean`/`clean_line` and into `Text` —
+never markup — and Markdown links are not turned into terminal hyperlinks.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone, tzinfo
+
+from rich.markdown import Markdown
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message as TextualMessage
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from store import Message, MessageStatus, Role, Thread
+
+from ..safe_text import clean, clean_line
+from .lines import one_line
+
+FOLD_OVER = 14
+"""A body longer than this many lines folds."""
+FOLD_KEEP = 8
+"""How many lines of a folded body show."""
+INDENT = 3
+"""Columns a body is indented by, under its header."""
+
+SiblingInfo = tuple[int, int]
+"""(1-based position among its siblings, how many siblings there are)."""
+
+
+def is_boundary(message: Message) -> bool:
+    """True for a compaction boundary (drawn as a divider)."""
+    data = message.data
+    return "compact_boundary" in (data.get("kind"), data.get("subtype"), data.get("type"))
+
+
+def is_tool(message: Message) -> bool:
+    """True for a tool call or result (drawn compact, one line until expanded)."""
+    if message.role is Role.TOOL:
+        return True
+    if message.role is Role.USER:
+        return False
+    return bool(message.data.get("tool_calls") or message.data.get("tool_use"))
+
+
+class Transcript(ScrollView, can_focus=True):
+    """The active path with a selected message; folds, tool calls and Markdown."""
+
+    COMPONENT_CLASSES = {
+        "transcript--cursor",
+        "transcript--user",
+        "transcript--assistant",
+        "transcript--tool",
+        "transcript--system",
+        "transcript--meta",
+        "transcript--siblings",
+        "transcript--fold",
+        "transcript--divider",
+        "transcript--tool-line",
+        "transcript--empty",
+    }
+    """Styles of the parts of a block; see DEFAULT_CSS."""
+
+    DEFAULT_CSS = """
+    Transcript { height: 1fr; scrollbar-size-horizontal: 0; }
+    Transcript > .transcript--cursor { background: $boost; }
+    Transcript:focus > .transcript--cursor { background: $accent 30%; }
+    Transcript > .transcript--user { color: $success; text-style: bold; }
+    Transcript > .transcript--assistant { color: $accent; text-style: bold; }
+    Transcript > .transcript--tool { color: $warning; }
+    Transcript > .transcript--system { color: $secondary; text-style: bold; }
+    Transcript > .transcript--meta { color: $text-muted; }
+    Transcript > .transcript--siblings { color: $warning; text-style: bold; }
+    Transcript > .transcript--fold { color: $text-muted; text-style: italic; }
+    Transcript > .transcript--divider { color: $secondary; }
+    Transcript > .transcript--tool-line { color: $text-muted; }
+    Transcript > .transcript--empty { color: $text-muted; text-style: italic; }
+    """
+
+    BINDINGS: list[BindingType] = [
+        Binding("down,j", "cursor_down", "Next message", show=False, id="transcript.next"),
+        Binding("up,k", "cursor_up", "Previous message", show=False, id="transcript.previous"),
+        Binding("home,g", "cursor_first", "First message", show=False, id="transcript.first"),
+        Binding("end,G", "cursor_last", "Last message", show=False, id="transcript.last"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="transcript.page_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="transcript.page_up"),
+        Binding("enter,space", "toggle", "Expand", id="transcript.toggle"),
+        Binding("left", "screen.sibling(-1)", "Previous sibling", show=False, id="transcript.sibling_previous"),
+        Binding("right", "screen.sibling(1)", "Next sibling", show=False, id="transcript.sibling_next"),
+    ]
+
+    cursor: reactive[int] = reactive(0, init=False)
+    """Index in `path` of the selected message."""
+
+    @dataclass
+    class Selected(TextualMessage):
+        """The selection moved to another message."""
+
+        transcript: Transcript
+        message: Message | None
+
+        @property
+        def control(self) -> Transcript:
+            """The transcript, so `@on(Transcript.Selected, "#selector")` works."""
+            return self.transcript
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        tz: tzinfo | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """A transcript; `tz` is the zone header times are shown in (default: local)."""
+        super().__init__(name=name, id=id, classes=classes)
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._tz = tz
+        self._thread: Thread | None = None
+        self._path: list[Message] = []
+        self._index: dict[int, int] = {}
+        self._siblings: dict[int, SiblingInfo] = {}
+        self._expanded: set[int] = set()
+        self._heights: list[int] = []
+        self._offsets: list[int] = [0]
+        self._exact: list[bool] = []
+        self._known: dict[tuple[int, bool], int] = {}
+        self._layout_width = 0
+        self._bodies: LRUCache[tuple[int, int, bool], list[Strip]] = LRUCache(2048)
+        self._totals: dict[tuple[int, int], int] = {}
+
+    # ------------------------------------------------------------------ data
+
+    @property
+    def thread(self) -> Thread | None:
+        """The thread shown."""
+        return self._thread
+
+    @property
+    def path(self) -> list[Message]:
+        """The messages shown, root first."""
+        return self._path
+
+    @property
+    def selected(self) -> Message | None:
+        """The selected message."""
+        return self._path[self.cursor] if 0 <= self.cursor < len(self._path) else None
+
+    def sibling_info(self, message_id: int) -> SiblingInfo | None:
+        """(position, count) of a message with siblings, else None."""
+        return self._siblings.get(message_id)
+
+    def show_path(
+        self,
+        thread: Thread | None,
+        path: list[Message],
+        siblings: dict[int, SiblingInfo],
+        *,
+        select_id: int | None = None,
+    ) -> None:
+        """Show `path` (root first) of `thread`; `siblings` maps message ids to ‹n/m›.
+
+        The same thread again (a refresh) keeps the selected message and the scroll
+        position; when the selection was on the last message, it follows the new last
+        one (so a growing thread stays in view). `select_id` selects that message.
+        """
+        same = thread is not None and self._thread is not None and thread.id == self._thread.id
+        previous = self.selected if same else None
+        following = same and (not self._path or self.cursor >= len(self._path) - 1)
+        at_bottom = same and self.scroll_y >= self.max_scroll_y
+        if not same:
+            self._expanded.clear()
+            self._known.clear()
+        self._thread = thread
+        self._path = list(path) if thread is not None else []
+        self._index = {m.id: i for i, m in enumerate(self._path)}
+        self._siblings = dict(siblings)
+        self._relayout()
+        target = len(self._path) - 1
+        if select_id is not None and select_id in self._index:
+            target = self._index[select_id]
+        elif previous is not None and not following and previous.id in self._index:
+            target = self._index[previous.id]
+        self.set_reactive(Transcript.cursor, max(0, target))
+        if not same:
+            self.scroll_to(y=0, animate=False, immediate=True)
+        if select_id is not None or not same or (following and at_bottom):
+            self.call_after_refresh(self.scroll_to_cursor)
+        self.refresh()
+        self.post_message(self.Selected(self, self.selected))
+
+    # ------------------------------------------------------------------ layout
+
+    def _width(self) -> int:
+        return max(20, self.scrollable_content_region.width or self.size.width or 80)
+
+    def _relayout(self) -> None:
+        """Heights for every message: known exact ones, else estimates."""
+        width = self._width()
+        if width != self._layout_width:
+            self._known.clear()
+            self._layout_width = width
+        heights: list[int] = []
+        exact: list[bool] = []
+        for message in self._path:
+            expanded = message.id in self._expanded
+            known = self._known.get((message.id, expanded))
+            if known is None:
+                heights.append(self._estimate(message, width, expanded))
+                exact.append(False)
+            else:
+                heights.append(known)
+                exact.append(True)
+        self._heights = heights
+        self._exact = exact
+        self._offsets = [0, *itertools.accumulate(heights)]
+        self.virtual_size = Size(width, max(1, self._offsets[-1]))
+
+    def _estimate(self, message: Message, width: int, expanded: bool) -> int:
+        if is_boundary(message):
+            return 1
+        if is_tool(message) and not expanded:
+            return 2
+        inner = max(10, width - INDENT - 1)
+        count = 0
+        limit = None if expanded else FOLD_OVER + 1
+        for line in message.content.split("\n"):
+            count += 1 + len(line) // inner
+            if limit is not None and count > limit:
+                break
+        if not expanded and count > FOLD_OVER:
+            count = FOLD_KEEP + 1
+        return max(1, count) + 2
+
+    def _locate(self, y: int) -> tuple[int, int]:
+        """(message index, line within its block) of virtual line `y`."""
+        index = bisect.bisect_right(self._offsets, y) - 1
+        index = max(0, min(index, len(self._path) - 1))
+        return index, y - self._offsets[index]
+
+    def _settle(self) -> None:
+        """Render the blocks on screen so their heights are exact; patch the layout."""
+        if not self._path:
+            return
+        if self._width() != self._layout_width:
+            self._relayout()
+        top = round(self.scroll_y)
+        height = max(1, self.size.height)
+        index, _ = self._locate(top)
+        offset = self._offsets[index]
+        shift = 0
+        changed = False
+        while index < len(self._path) and offset < top + shift + height:
+            if not self._exact[index]:
+                message = self._path[index]
+                expanded = message.id in self._expanded
+                real = len(self._body(message, self._layout_width, expanded)) + 2
+                self._known[(message.id, expanded)] = real
+                self._exact[index] = True
+                delta = real - self._heights[index]
+                if delta:
+                    self._heights[index] = real
+                    changed = True
+                    if offset < top:
+                        shift += delta
+            offset += self._heights[index]
+            index += 1
+        if changed:
+            self._offsets = [0, *itertools.accumulate(self._heights)]
+            self.virtual_size = Size(self._layout_width, max(1, self._offsets[-1]))
+        if shift:
+            new_y = max(0, min(top + shift, self._offsets[-1] - height))
+            self.set_reactive(ScrollView.scroll_y, new_y)
+            self.set_reactive(ScrollView.scroll_target_y, new_y)
+            if self.show_vertical_scrollbar:
+                self.vertical_scrollbar.position = new_y
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._settle()
+        return super().render_lines(crop)
+
+    def on_resize(self) -> None:
+        self._relayout()
+        self.scroll_to_cursor()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._bodies.clear()
+        self._known.clear()
+
+    # ------------------------------------------------------------------ keys
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Selected(self, self.selected))
+
+    def scroll_to_cursor(self) -> None:
+        """Scroll so the selected message's header (and as much of it as fits) shows."""
+        if not self._path or not 0 <= self.cursor < len(self._path):
+            return
+        top = self._offsets[self.cursor]
+        height = self._heights[self.cursor]
+        view = max(1, self.size.height)
+        region = Region(0, top, 1, max(1, min(height, view)))
+        self.scroll_to_region(region, animate=False, force=True, x_axis=False, immediate=True)
+
+    def action_cursor_down(self) -> None:
+        """Select the next message."""
+        if self.cursor < len(self._path) - 1:
+            self.cursor += 1
+        else:
+            self.scroll_down(animate=False)
+
+    def action_cursor_up(self) -> None:
+        """Select the previous message."""
+        if self.cursor > 0:
+            self.cursor -= 1
+
+    def action_cursor_first(self) -> None:
+        """Select the first message."""
+        self.cursor = 0
+
+    def action_cursor_last(self) -> None:
+        """Select the last message (the head)."""
+        self.cursor = max(0, len(self._path) - 1)
+
+    def action_page(self, direction: int) -> None:
+        """Select the message a screen further down (or up)."""
+        if not self._path:
+            return
+        target_line = self._offsets[self.cursor] + direction * max(1, self.size.height - 1)
+        index, _ = self._locate(max(0, target_line))
+        if index == self.cursor:
+            index = max(0, min(len(self._path) - 1, index + direction))
+        self.cursor = index
+
+    def action_toggle(self) -> None:
+        """Unfold (or fold again) the selected message or tool call."""
+        message = self.selected
+        if message is None:
+            return
+        if message.id in self._expanded:
+            self._expanded.discard(message.id)
+        else:
+            self._expanded.add(message.id)
+        self._relayout()
+        self.scroll_to_cursor()
+        self.refresh()
+
+    def is_expanded(self, message_id: int) -> bool:
+        """True when the message is unfolded."""
+        return message_id in self._expanded
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or not self._path:
+            return
+        index, line = self._locate(offset.y + round(self.scroll_y))
+        if index == self.cursor and line > 0:
+            self.action_toggle()
+        self.cursor = index
+
+    # ------------------------------------------------------------------ drawing
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width or self.size.width
+        if not self._path:
+            if y == 0:
+                text = "No thread open — choose one in Threads and press enter" if self._thread is None else "This thread has no messages yet — press f to write one"
+                return one_line(Text(f" {text}", style=self.get_component_rich_style("transcript--empty")), width, self.app.console, self.rich_style)
+            return Strip.blank(width, self.rich_style)
+        line_y = y + round(self.scroll_y)
+        if line_y >= self._offsets[-1]:
+            return Strip.blank(width, self.rich_style)
+        index, line = self._locate(line_y)
+        message = self._path[index]
+        selected = index == self.cursor
+        if line == 0:
+            strip = self._header(message, width, selected)
+        else:
+            body = self._body(message, self._layout_width, message.id in self._expanded)
+            if line - 1 < len(body):
+                strip = body[line - 1].crop_extend(0, width, self.rich_style)
+            else:
+                strip = Strip.blank(width, self.rich_style)
+        if selected and line <= self._heights[index] - 2:
+            bar = Segment("▌" if line else "", self.get_component_rich_style("transcript--siblings"))
+            if line:
+                strip = Strip([bar, *strip.crop(1, width)], width)
+        return strip
+
+    def _time(self, moment: datetime) -> str:
+        return moment.astimezone(self._tz).strftime("%H:%M") if self._tz else moment.astimezone().strftime("%H:%M")
+
+    def _header(self, message: Message, width: int, selected: bool) -> Strip:
+        style = self.get_component_rich_style
+        text = Text(no_wrap=True, end="")
+        text.append(" ▶ " if selected else "   ", style=style("transcript--siblings"))
+        info = self._siblings.get(message.id)
+        if info is not None:
+            text.append(f"‹{info[0]}/{info[1]}› ", style=style("transcript--siblings"))
+        if is_boundary(message):
+            text.append("── compacted ", style=style("transcript--divider"))
+        elif is_tool(message):
+            name = message.data.get("tool") or message.data.get("name") or "tool"
+            text.append(f"⚙ {clean_line(str(name))}", style=style("transcript--tool"))
+        else:
+            role_style = {
+                Role.USER: "transcript--user",
+                Role.ASSISTANT: "transcript--assistant",
+                Role.SYSTEM: "transcript--system",
+            }.get(message.role, "transcript--tool")
+            text.append(message.role.value, style=style(role_style))
+        meta = f" · {self._time(message.created_at)}"
+        if message.status is not MessageStatus.COMPLETED:
+            meta += f" · {message.status.value}"
+        text.append(meta, style=style("transcript--meta"))
+        text.append(f"  #{message.id}", style=style("transcript--meta"))
+        if self._thread is not None and message.id == self._thread.current_leaf_id:
+            text.append("  ◀ head", style=style("transcript--siblings"))
+        strip = one_line(text, width, self.app.console, self.rich_style)
+        if selected:
+            strip = strip.apply_style(style("transcript--cursor"))
+        return strip
+
+    def _body(self, message: Message, width: int, expanded: bool) -> list[Strip]:
+        key = (message.id, width, expanded)
+        cached = self._bodies.get(key)
+        if cached is None:
+            cached = self._render_body(message, width, expanded)
+            self._bodies[key] = cached
+        return cached
+
+    def _lines(self, renderable: Text | Markdown, width: int) -> list[list[Segment]]:
+        console = self.app.console
+        options = console.options.update(width=width, height=None, highlight=False, markup=False)
+        return console.render_lines(renderable, options, pad=False)
+
+    def _render_body(self, message: Message, width: int, expanded: bool) -> list[Strip]:
+        style = self.get_component_rich_style
+        inner = max(10, width - INDENT - 1)
+        pad = Segment(" " * INDENT)
+        if is_boundary(message):
+            label = clean_line(message.content)[: max(0, width - 12)] or "conversation compacted"
+            rule = Text(f" {label} ".center(width - INDENT, "─"), style=style("transcript--divider"), end="")
+            return [Strip([pad, *rule.render(self.app.console)])]
+        if is_tool(message) and not expanded:
+            lines = message.content.split("\n")
+            first = clean_line(lines[0])
+            more = len(lines) - 1
+            text = Text(first, style=style("transcript--tool-line"), end="")
+            if more:
+                text.append(f"  (+{more} lines · enter)", style=style("transcript--fold"))
+            return [Strip([pad, *one_line(text, inner, self.app.console, Style())])]
+        if message.role is Role.ASSISTANT and not is_tool(message):
+            renderable: Text | Markdown = Markdown(clean(message.content), hyperlinks=False, code_theme="monokai")
+        else:
+            base = style("transcript--tool-line") if is_tool(message) else Style()
+            renderable = Text(clean(message.content) or "(empty)", style=base, end="")
+        try:
+            rendered = self._lines(renderable, inner)
+        except Exception:  # a Markdown edge case must never take the transcript down
+            rendered = self._lines(Text(clean(message.content), end=""), inner)
+        strips = [Strip([pad, *segments]) for segments in rendered] or [Strip([pad])]
+        if not expanded and len(strips) > FOLD_OVER:
+            hidden = len(strips) - FOLD_KEEP
+            fold = Text(f"… {hidden} more lines (enter to unfold)", style=style("transcript--fold"), end="")
+            strips = strips[:FOLD_KEEP] + [Strip([pad, *fold.render(self.app.console)])]
+        return strips
+
+
+__all__ = ["FOLD_KEEP", "FOLD_OVER", "Transcript", "is_boundary", "is_tool"]
