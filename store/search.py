@@ -51,6 +51,22 @@ def make_hit(row: tuple[Any, ...], words: list[str]) -> SearchHit:
     )
 
 
+def _first_match(content: str, words: list[str]) -> int:
+    """Where the first whole query word (or the last word as a prefix) starts; 0 if none."""
+    if not words or not content:
+        return 0
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    last = words[-1].casefold()
+    for m in pattern.finditer(content):
+        s, e = m.start(), m.end()
+        if s > 0 and _TOKEN.match(content, s - 1) is not None:
+            continue  # inside a longer word
+        if e < len(content) and _TOKEN.match(content, e) is not None and m.group().casefold() != last:
+            continue  # only the last word may match as a prefix
+        return s
+    return 0
+
+
 def snippet_with_highlights(content: str, words: list[str], width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
     """A one-line window of `content` around the first match, and the matches' offsets in it."""
     lowered = [w.casefold() for w in words]
@@ -60,11 +76,13 @@ def snippet_with_highlights(content: str, words: list[str], width: int = SNIPPET
         t = token.casefold()
         return any(t == w or (i == last and t.startswith(w)) for i, w in enumerate(lowered))
 
-    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(content) if matches(m.group())]
-    first = spans[0][0] if spans else 0
+    # Only the window is tokenized: a hit inside a long tool output must not cost
+    # milliseconds (one 100 KB message took 5 ms to tokenize whole).
+    first = _first_match(content, words)
     start = max(0, first - width // 3)
     end = min(len(content), start + width)
     window = content[start:end]
+    spans = [(m.start() + start, m.end() + start) for m in _TOKEN.finditer(window) if matches(m.group())]
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(content) else ""
     # One line: newlines and tabs become spaces (same length, so offsets hold).
