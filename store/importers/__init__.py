@@ -165,14 +165,24 @@ async def import_paths(
     report = ImportReport()
     total = sum(_size(f.path) for f in files)
     done = 0
+    # Two-stage pipeline: while one file's transaction runs on the writer thread (SQLite
+    # releases the GIL), the next file is parsed on a worker thread.
+    writing: asyncio.Task[None] | None = None
     for f in files:
         if not f.path.exists():
             report.errors.append(LineError(str(f.path), 0, "no such file or folder"))
             continue
-        await import_file(store, f.path, f.format, report)
+        prepared = await _prepare(store, f.path, f.format, report)
+        if writing is not None:
+            await writing
+            writing = None
+        if prepared is not None:
+            writing = asyncio.ensure_future(_commit(store, prepared, report))
         done += _size(f.path)
         if on_progress is not None:
             on_progress(done, total, str(f.path))
+    if writing is not None:
+        await writing
     return report
 
 
@@ -185,22 +195,29 @@ def _size(path: Path) -> int:
 
 async def import_file(store: Any, path: Path, fmt: str, report: ImportReport) -> None:
     """Import one file (its new lines) in one transaction."""
+    prepared = await _prepare(store, path, fmt, report)
+    if prepared is not None:
+        await _commit(store, prepared, report)
+
+
+async def _prepare(store: Any, path: Path, fmt: str, report: ImportReport) -> tuple[Path, list[bulk.ParsedThread], bulk.FileRecord] | None:
+    """Read and parse a file's new lines (off the event loop); None when there is nothing new."""
     key = str(path.resolve())
     row = await store.run_read(load_record, key)
     try:
         read_plan = plan(path.resolve(), row, fmt)
     except OSError as exc:
         report.errors.append(LineError(str(path), 0, f"cannot read: {exc.strerror or exc}"))
-        return
+        return None
     if read_plan.unchanged:
-        return
+        return None
     errors: list[LineError] = []
     pending: list[LineError] = []
     try:
         threads, record = await asyncio.to_thread(_parse, path, fmt, read_plan, errors, pending)
     except OSError as exc:
         report.errors.append(LineError(str(path), 0, f"cannot read: {exc.strerror or exc}"))
-        return
+        return None
     report.files += 1
     for e in errors:
         e.file = str(path)
@@ -210,6 +227,12 @@ async def import_file(store: Any, path: Path, fmt: str, report: ImportReport) ->
     report.pending += pending
     if record.offset == 0 and record.line_count == 0 and not threads and record.size == 0:
         report.errors.append(LineError(str(path), 0, "empty file"))
+    return path, threads, record
+
+
+async def _commit(store: Any, prepared: tuple[Path, list[bulk.ParsedThread], bulk.FileRecord], report: ImportReport) -> None:
+    """Write a parsed file in one transaction and add what it did to the report."""
+    path, threads, record = prepared
     try:
         results = await store.run_write(bulk.write_file, threads, record, encode_time(store.now()))
     except sqlite3.Error as exc:

@@ -50,6 +50,8 @@ TITLE_CHARS = 80
 
 _CONVERSATIONAL = {"user", "assistant", "system"}
 _SYSTEM_NOISE = {"stop_hook_summary", "turn_duration", "away_summary", "bridge_status", "api_error"}
+_RECORD_KINDS = {"summary", "custom-title", "ai-title", "last-prompt"}
+_META_FIELDS = (("sessionId", "session_id"), ("cwd", "cwd"), ("gitBranch", "git_branch"), ("version", "version"))
 _fromiso = datetime.fromisoformat
 
 
@@ -155,28 +157,23 @@ class ClaudeCodeParser:
             self.first_line = number
         self.last_line = number
         kind = obj.get("type")
-        if kind == "summary":
-            if isinstance(obj.get("summary"), str):
-                self.s["titles"]["summary"] = obj["summary"]
-            return
-        if kind == "custom-title":
-            title = obj.get("customTitle") or obj.get("title")
-            if isinstance(title, str) and title.strip():
-                self.s["titles"]["custom"] = title
-            return
-        if kind == "ai-title":
-            title = obj.get("aiTitle") or obj.get("title")
-            if isinstance(title, str) and title.strip():
-                self.s["titles"]["ai"] = title
-            return
-        if kind == "last-prompt":
-            if isinstance(obj.get("leafUuid"), str):
-                self.s["leaf_uuid"] = obj["leafUuid"]
+        if kind not in _CONVERSATIONAL:
+            if kind in _RECORD_KINDS:
+                self._record(kind, obj)
+                return
+            # Hot path: most lines are structure (progress, attachments, snapshots, hooks).
+            uuid = obj.get("uuid")
+            if isinstance(uuid, str) and uuid:
+                if uuid in self.alias:
+                    self.errors.append(LineError(self.name, number, f"duplicate uuid {uuid}; skipped"))
+                    return
+                parent = obj.get("parentUuid")
+                self.alias[uuid] = self.alias.get(parent) if isinstance(parent, str) else None
             return
         meta = self.s["meta"]
-        for field, name in (("sessionId", "session_id"), ("cwd", "cwd"), ("gitBranch", "git_branch"), ("version", "version")):
+        for field, name in _META_FIELDS:
             value = obj.get(field)
-            if isinstance(value, str) and value:
+            if value and isinstance(value, str):
                 meta[name] = value
         moment = _parse_time(obj.get("timestamp"))
         if moment is None:
@@ -246,6 +243,24 @@ class ClaudeCodeParser:
             title = _prompt_title(content)
             if title:
                 info["first_prompt"] = title
+
+    def _record(self, kind: Any, obj: dict[str, Any]) -> None:
+        """Lines without a uuid that say something about the session: titles, the last prompt."""
+        titles = self.s["titles"]
+        if kind == "summary":
+            if isinstance(obj.get("summary"), str):
+                titles["summary"] = obj["summary"]
+        elif kind == "custom-title":
+            title = obj.get("customTitle") or obj.get("title")
+            if isinstance(title, str) and title.strip():
+                titles["custom"] = title
+        elif kind == "ai-title":
+            title = obj.get("aiTitle") or obj.get("title")
+            if isinstance(title, str) and title.strip():
+                titles["ai"] = title
+        elif kind == "last-prompt":
+            if isinstance(obj.get("leafUuid"), str):
+                self.s["leaf_uuid"] = obj["leafUuid"]
 
     def _resolve(self, parent_uuid: str | None) -> tuple[str | None, bool]:
         if parent_uuid is None:

@@ -12,10 +12,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..models import EventKind
 from ..bulk import ParsedCheckpoint, ParsedEvent, ParsedMessage, ParsedThread
 from .lines import LineError
 
 FORMAT = "grove"
+_EVENT_KINDS = {k.value for k in EventKind}
 VERSION = 1
 
 
@@ -65,7 +67,7 @@ def parse_thread(path: Path, doc: dict[str, Any], errors: list[LineError]) -> Pa
         if not isinstance(m, dict) or not isinstance(m.get("key"), str) or m.get("role") not in ("user", "assistant", "system", "tool"):
             errors.append(LineError(str(path), 0, f"message #{index + 1} is malformed; skipped"))
             continue
-        parent = m.get("parent_key")
+        parent = _str(m.get("parent_key"))
         if parent is not None and parent not in known:
             errors.append(LineError(str(path), 0, f"message {m['key']}: parent {parent} not found before it; made a root"))
             parent = None
@@ -104,7 +106,7 @@ def parse_thread(path: Path, doc: dict[str, Any], errors: list[LineError]) -> Pa
             created_at=_time(e.get("created_at")) or fallback,
         )
         for e in doc.get("events") or []
-        if isinstance(e, dict) and isinstance(e.get("seq"), int) and isinstance(e.get("kind"), str)
+        if isinstance(e, dict) and isinstance(e.get("seq"), int) and e.get("kind") in _EVENT_KINDS
     ]
     lineage = doc.get("lineage") if isinstance(doc.get("lineage"), dict) else {}
     parent = lineage.get("parent") if isinstance(lineage.get("parent"), dict) else {}
