@@ -8,6 +8,7 @@ results can follow a person's typing.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from .models import Role, SearchHit
@@ -51,10 +52,44 @@ def make_hit(row: tuple[Any, ...], words: list[str]) -> SearchHit:
     )
 
 
+class _Folding(dict):  # type: ignore[type-arg]
+    """A `str.translate` table: each character to its lowercase form without accents.
+
+    One character for one, so offsets in the folded text are offsets in the original.
+    The index is built with `remove_diacritics 2`, so "cafe" finds "café"; highlighting
+    must fold the same way or such a hit shows no highlight.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        low = char.lower()
+        if len(low) != 1:
+            low = char
+        parts = unicodedata.normalize("NFD", low)
+        base = parts[0] if all(unicodedata.combining(p) for p in parts[1:]) else low
+        self[code] = base
+        return base
+
+
+_FOLDING = _Folding()
+
+
+def _fold(text: str) -> str:
+    return text.translate(_FOLDING)
+
+
 def _first_match(content: str, words: list[str]) -> int:
     """Where the first whole query word (or the last word as a prefix) starts; 0 if none."""
     if not words or not content:
         return 0
+    found = _first_match_exact(content, words)
+    if found is None and not (content.isascii() and all(w.isascii() for w in words)):
+        # Only when the words differ from the text by accents: fold both and look again.
+        found = _first_match_exact(_fold(content), [_fold(w) for w in words])
+    return found or 0
+
+
+def _first_match_exact(content: str, words: list[str]) -> int | None:
     pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
     last = words[-1].casefold()
     for m in pattern.finditer(content):
@@ -64,17 +99,21 @@ def _first_match(content: str, words: list[str]) -> int:
         if e < len(content) and _TOKEN.match(content, e) is not None and m.group().casefold() != last:
             continue  # only the last word may match as a prefix
         return s
-    return 0
+    return None
 
 
 def snippet_with_highlights(content: str, words: list[str], width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
     """A one-line window of `content` around the first match, and the matches' offsets in it."""
     lowered = [w.casefold() for w in words]
+    folded = [_fold(w) for w in words]
     last = len(lowered) - 1
 
     def matches(token: str) -> bool:
         t = token.casefold()
-        return any(t == w or (i == last and t.startswith(w)) for i, w in enumerate(lowered))
+        if any(t == w or (i == last and t.startswith(w)) for i, w in enumerate(lowered)):
+            return True
+        f = _fold(token)  # accents folded, as the index does
+        return any(f == w or (i == last and f.startswith(w)) for i, w in enumerate(folded))
 
     # Only the window is tokenized: a hit inside a long tool output must not cost
     # milliseconds (one 100 KB message took 5 ms to tokenize whole).

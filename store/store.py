@@ -99,7 +99,10 @@ class Store:
             target = Path(path)
             if target.is_dir():
                 raise StoreError(f"{path} is a folder; give the path of a database file.")
-            connection.create_private_file(target)
+            try:
+                connection.create_private_file(target)
+            except OSError as exc:  # e.g. a parent that is a file: a StoreError, not a raw OSError
+                raise StoreError(f"Cannot create the database at {path}: {exc.strerror or exc}.") from exc
         writer = await connection.connect(path)
         try:
             try:
@@ -248,6 +251,8 @@ class Store:
     ) -> Message:
         """Add a message as a child of the current leaf and move the head to it."""
         role_value = _checked_content(role, content)
+        # A naive time would surface as encode_time's ValueError; say it as a StoreError.
+        _check_aware(created_at, "created_at")
         stamp = self._stamp()
         made = encode_time(created_at) if created_at is not None else stamp
         row = await self._write(_tx_append, stamp, made, thread_id, role_value, content, data)
@@ -409,9 +414,14 @@ class Store:
             clauses.append("thread_id = ?")
             params.append(thread_id)
         if kinds is not None:
-            values = [EventKind(k).value for k in kinds]
+            try:
+                values = [EventKind(k).value for k in kinds]
+            except ValueError as exc:  # a StoreError, not a bare ValueError (contract §2)
+                raise InvalidOperation(f"Unknown event kind: {exc}.") from None
             clauses.append(f"kind IN ({','.join('?' * len(values))})")
             params += values
+        _check_aware(since, "since")
+        _check_aware(until, "until")
         if since is not None:
             clauses.append("created_at >= ?")
             params.append(encode_time(since))
@@ -450,7 +460,10 @@ class Store:
         words = query_words(text)
         if not words or limit <= 0:
             return []
-        role_value = None if role is None else Role(role).value
+        try:
+            role_value = None if role is None else Role(role).value
+        except ValueError:  # a StoreError, not a bare ValueError (contract §2)
+            raise InvalidOperation(f"Unknown role {role!r}; use user, assistant, system or tool.") from None
         rows = await self._read(_rx_search, match_expression(words), thread_id, limit, role_value, source)
         return [make_hit(row, words) for row in rows]
 
@@ -516,6 +529,11 @@ def _checked_content(role: Role | str, content: str) -> str:
     if role_value == Role.USER.value and not content.strip():
         raise InvalidOperation("A user message cannot be blank; write something to send.")
     return role_value
+
+
+def _check_aware(moment: datetime | None, name: str) -> None:
+    if moment is not None and moment.tzinfo is None:
+        raise InvalidOperation(f"Give `{name}` as a timezone-aware time.")
 
 
 def _like_escape(text: str) -> str:

@@ -178,3 +178,10 @@ def test_no_module_of_the_store_package_pulls_in_a_ui_library() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, f"store imported {done.stdout.strip()} {done.stderr}"
+
+
+async def test_a_parent_that_is_a_file_is_a_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError):
+        await Store.open(blocker / "grove.db")

@@ -150,3 +150,27 @@ async def test_search_sees_messages_added_later_and_forgets_deleted(store: Store
     await store.delete_branch(b.id)
     assert [h.thread_id for h in await store.search("quokka")] == [copy.id]
     assert _ids(await store.search("alpha", thread_id=t.id)) == [a.id]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("cafe", ["café"]), ("café", ["café", "cafe"]), ("naive resu", ["naïve", "résumé"]), ("CAFÉ", ["café", "cafe"])],
+)
+async def test_accent_folded_matches_are_highlighted(store: Store, query: str, expected: list[str]) -> None:
+    """The index ignores accents (remove_diacritics), so highlighting must too."""
+    t = await store.create_thread("t")
+    await store.append(t.id, "user", "Un café noir, naïve résumé")
+    await store.append(t.id, "user", "plain cafe here")
+    hits = await store.search(query)
+    assert hits
+    found = {h.snippet[s:e] for h in hits for s, e in h.highlights}
+    assert set(expected) <= found, (query, [(h.snippet, h.highlights) for h in hits])
+    for h in hits:
+        assert h.highlights, (query, h.snippet)
+
+
+async def test_accent_folded_match_deep_in_a_long_message_is_in_the_window(store: Store) -> None:
+    t = await store.create_thread("t")
+    await store.append(t.id, "user", "filler " * 200 + "un café noir" + " tail" * 200)
+    (hit,) = await store.search("cafe")
+    assert [hit.snippet[s:e] for s, e in hit.highlights] == ["café"]

@@ -428,3 +428,17 @@ async def test_delete_branch_clears_fork_lineage(store: Store) -> None:
     c = await store.get_thread(copy.id)
     assert c.forked_from_thread_id == t.id and c.forked_from_message_id is None
     assert len(await store.path(copy.id)) == 2
+
+
+async def test_bad_arguments_are_store_errors_not_raw_exceptions(store: Store, refused: Refusal) -> None:
+    from datetime import datetime
+
+    t = await store.create_thread("t")
+    await store.append(t.id, "user", "a")
+    naive = datetime(2026, 1, 1)
+    await refused(InvalidOperation, store.append(t.id, "user", "b", created_at=naive))
+    await refused(InvalidOperation, store.rewind(t.id, before=naive))
+    await refused(InvalidOperation, store.events(t.id, since=naive))
+    await refused(InvalidOperation, store.events(t.id, until=naive))
+    await refused(InvalidOperation, store.events(t.id, kinds=["no_such_kind"]))
+    await refused(InvalidOperation, store.search("a", role="robot"))
