@@ -209,3 +209,18 @@ def test_checkpoint_list_snapshot(snap_compare, demo_db: Path) -> None:  # type:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(64, 12), press=["j"], run_before=focus)
+
+
+async def test_a_long_name_gives_way_to_kind_and_age(tmp_path: Path) -> None:
+    async with Store.open(tmp_path / "g.db", clock=demo_clock()) as store:
+        thread = await store.create_thread("t")
+        await store.append(thread.id, "user", "hello")
+        await store.save_checkpoint(thread.id, "a-checkpoint-name-far-too-long-for-a-narrow-side-pane")
+        data = await _load_from(store, thread)
+    app = CheckpointApp(data)
+    async with app.run_test(size=(44, 6)) as pilot:
+        widget = app.query_one(CheckpointList)
+        await pilot.pause()
+        first = _screen_text(widget)[0]
+    assert first.rstrip().endswith("manual · 4h ago")
+    assert "a-checkpoint-na…  ◀ head" in first

@@ -138,6 +138,10 @@ def test_hostile_text_never_reaches_the_terminal(tmp_path: Path) -> None:
         app.send(b"\r")  # open the selected (only) thread
         app.wait_for(BODY_MARK.encode())
         app.wait_for(b"[@click=app.quit]")
+        app.send(b"v")  # the side pane's Timeline tab: the title again, in the thread_created event
+        app.wait_for(b"appended")
+        app.send(b"v")  # the Checkpoints tab: the hostile checkpoint name and note
+        app.wait_for(b"manual")
         app.send(b"q")
         code = app.wait_exit()
     finally:

@@ -41,6 +41,8 @@ KIND_MARKERS: dict[CheckpointKind, str] = {
     CheckpointKind.IMPORTED: "↓",
 }
 FIRST_WORDS = 12
+MIN_NAME_WIDTH = 8
+"""A name is cut to make room for kind and age only down to this many cells."""
 
 
 def first_words(text: str, count: int = FIRST_WORDS) -> str:
@@ -319,10 +321,16 @@ class CheckpointList(ScrollView, can_focus=True):
             right.append(" · ", style=style("checkpoint-list--age"))
             right.append(relative_time(checkpoint.created_at, self._clock()), style=style("checkpoint-list--age"))
             right.append(" ")
-            text.append(f" {KIND_MARKERS.get(checkpoint.kind, '●')} ", style=style("checkpoint-list--kind"))
-            text.append(clean_line(checkpoint.name), style=style("checkpoint-list--name"))
-            if self._thread is not None and self._thread.current_leaf_id == checkpoint.message_id:
-                text.append("  ◀ head", style=style("checkpoint-list--head"))
+            marker = f" {KIND_MARKERS.get(checkpoint.kind, '●')} "
+            head = "  ◀ head" if self._thread is not None and self._thread.current_leaf_id == checkpoint.message_id else ""
+            name = Text(clean_line(checkpoint.name), style=style("checkpoint-list--name"), end="")
+            # A long name gives way to the kind and age, down to a readable minimum.
+            room = width - len(marker) - len(head) - right.cell_len - 1
+            if name.cell_len > room >= MIN_NAME_WIDTH:
+                name.truncate(room, overflow="ellipsis")
+            text.append(marker, style=style("checkpoint-list--kind"))
+            text.append_text(name)
+            text.append(head, style=style("checkpoint-list--head"))
             gap = width - text.cell_len - right.cell_len
             if gap >= 1:
                 text.append(" " * gap)
