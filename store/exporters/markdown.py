@@ -44,8 +44,12 @@ def render(thread: Thread, path: list[Message]) -> str:
         out.append(f"## {m.role.value} · {_time(m)}")
         out.append("")
         if m.role.value == "tool":
-            ids = ", ".join(str(r.get("tool_use_id")) for r in m.data.get("tool_results", []) if isinstance(r, dict))
-            out += [_details(f"tool result{(' ' + ids) if ids else ''}", m.content), ""]
+            results = [r for r in m.data.get("tool_results", []) or [] if isinstance(r, dict)]
+            ids = ", ".join(str(r.get("tool_use_id")) for r in results)
+            # The whole output is in data (content holds only its first line).
+            outputs = [r["output"] for r in results if isinstance(r.get("output"), str)]
+            body = "\n\n".join(outputs) if outputs else m.content
+            out += [_details(f"tool result{(' ' + ids) if ids else ''}", body), ""]
             continue
         if m.content.strip():
             out += [m.content, ""]

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bulk import ParsedMessage, ParsedThread
-from .lines import LineError
+from .lines import LineError, preview
 
 SOURCE = "claude-code"
 TITLE_CHARS = 80
@@ -336,11 +336,11 @@ class ClaudeCodeParser:
                     tool_calls.append({"id": block.get("id"), "name": block.get("name"), "input": block.get("input")})
                 elif btype == "tool_result":
                     text = _text_of(block.get("content"))
-                    result: dict[str, Any] = {"tool_use_id": block.get("tool_use_id")}
+                    result: dict[str, Any] = {"tool_use_id": block.get("tool_use_id"), "output": text}
                     if block.get("is_error"):
                         result["is_error"] = True
                     tool_results.append(result)
-                    texts.append(text)
+                    texts.append(preview(text))
                 elif btype == "thinking":
                     if isinstance(block.get("thinking"), str) and block["thinking"]:
                         thinking.append(block["thinking"])

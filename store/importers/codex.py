@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bulk import ParsedMessage, ParsedThread
-from .lines import LineError
+from .lines import LineError, preview
 
 SOURCE = "codex"
 TITLE_CHARS = 80
@@ -242,7 +242,8 @@ class CodexParser:
             if isinstance(output, dict) and "content" in output:
                 output = output["content"]
             text = _text(output)
-            self._add(number, "tool", text, {"tool_results": [{"tool_use_id": payload.get("call_id")}]}, moment, stream="x")
+            result = {"tool_use_id": payload.get("call_id"), "output": text}
+            self._add(number, "tool", preview(text), {"tool_results": [result]}, moment, stream="x")
 
     def _add(self, number: int, role: str, content: str, data: dict[str, Any], moment: datetime, *, stream: str) -> str | None:
         if role in ("user", "assistant") and stream in ("event", "item"):

@@ -25,6 +25,25 @@ MAX_LINE_BYTES = 64 * 1024 * 1024
 """Lines longer than this are reported and skipped (a 10 MB tool result is imported)."""
 
 
+PREVIEW_CHARS = 200
+
+
+def preview(text: str) -> str:
+    """What a tool result shows as its message `content`: its first line, at most 200 chars.
+
+    The whole output stays in `data["tool_results"][i]["output"]`. Keeping it out of
+    `content` keeps it out of the full-text index, where tool output (file dumps, logs) would
+    be nine tenths of the bytes and most of the import time.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return ""
+    line = stripped.split("\n", 1)[0].rstrip()
+    if len(line) > PREVIEW_CHARS:
+        return line[: PREVIEW_CHARS - 1] + "…"
+    return line if len(line) == len(stripped) else line + " …"
+
+
 @dataclass
 class LineError:
     """A line that could not be imported, and why."""

@@ -30,8 +30,10 @@ async def test_rollout_messages_reasoning_and_tool_calls(store: Store) -> None:
     calls = [c for m in path for c in m.data.get("tool_calls", [])]
     assert [c["name"] for c in calls] == ["exec_command", "apply_patch", "mcp__synthetic__lookup"]
     assert calls[0]["input"] == {"cmd": "find . -maxdepth 1 -type f"}
-    outputs = [m.content for m in path if m.role == Role.TOOL]
+    outputs = [m.data["tool_results"][0]["output"] for m in path if m.role == Role.TOOL]
     assert outputs == ["./alpha.txt\n./beta.txt", "Done!", '{"status":"ok"}']
+    # The message content is the output's first line; the whole output stays in data.
+    assert [m.content for m in path if m.role == Role.TOOL] == ["./alpha.txt …", "Done!", '{"status":"ok"}']
     everything = json.dumps([(m.content, m.data) for m in await store.messages(thread.id)])
     assert "SYNTHETIC_ENCRYPTED_CONTENT_MUST_NOT_RENDER" not in everything
     assert thread.project == "/workspace/synthetic-project"
