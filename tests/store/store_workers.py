@@ -2,6 +2,7 @@
 
     python store_workers.py append DB THREAD_ID NAME COUNT     # wait for "go" on stdin, append COUNT
     python store_workers.py forever DB THREAD_ID SEED MODE     # append (and more) until killed
+    python store_workers.py open DB 0 NAME                      # wait for "go", open (migrate), add a thread
 
 Each acknowledged write is printed as "<message id> <token>" only after the awaited call
 returned, i.e. after its transaction committed.
@@ -66,12 +67,24 @@ async def write_forever(path: str, thread_id: int, seed: int, mode: str) -> None
                 pass
 
 
+async def open_on_signal(path: str, name: str) -> None:
+    print("ready", flush=True)
+    if sys.stdin.readline().strip() != "go":
+        raise SystemExit("no go signal")
+    async with Store.open(path) as store:
+        thread = await store.create_thread(name)
+        message = await store.append(thread.id, "user", f"hello from {name}")
+        ack(message.id, name)
+
+
 def main() -> None:
     command, path, thread_id = sys.argv[1], sys.argv[2], int(sys.argv[3])
     if command == "append":
         asyncio.run(append_on_signal(path, thread_id, sys.argv[4], int(sys.argv[5])))
     elif command == "forever":
         asyncio.run(write_forever(path, thread_id, int(sys.argv[4]), sys.argv[5]))
+    elif command == "open":
+        asyncio.run(open_on_signal(path, sys.argv[4]))
     else:
         raise SystemExit(f"unknown command {command}")
 

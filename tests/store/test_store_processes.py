@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -9,10 +10,66 @@ from pathlib import Path
 from store_helpers import raw_rows
 
 from store import EventKind, Store
+from store.schema import SCHEMA_VERSION
 
 WORKERS = Path(__file__).with_name("store_workers.py")
 PROCESSES = 4
 EACH = 60
+
+
+def _start(args: list[str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(WORKERS), *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _release_together(procs: list[subprocess.Popen[str]]) -> list[tuple[str, str]]:
+    """Wait until every process says it is ready, then tell them all to go."""
+    try:
+        for p in procs:
+            assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+        for p in procs:
+            assert p.stdin is not None
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        return [p.communicate(timeout=120) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
+
+async def test_four_processes_open_a_fresh_file_at_once(db_path: Path) -> None:
+    """Each migration re-reads the version under BEGIN IMMEDIATE, so only one migrates."""
+    procs = [_start(["open", str(db_path), "0", f"p{i}"]) for i in range(PROCESSES)]
+    outputs = _release_together(procs)
+    for p, (out, err) in zip(procs, outputs):
+        assert p.returncode == 0, err
+        assert out.strip(), err
+    assert raw_rows(db_path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert raw_rows(db_path, "PRAGMA integrity_check") == [("ok",)]
+    async with Store.open(db_path) as store:
+        threads = await store.list_threads()
+        assert sorted(t.title or "" for t in threads) == [f"p{i}" for i in range(PROCESSES)]
+        assert len(await store.search("hello")) == PROCESSES
+
+
+async def test_concurrent_calls_on_one_store_and_two_stores(db_path: Path) -> None:
+    """Coroutines writing at once, through one Store and through two, still make one chain."""
+    async with Store.open(db_path) as one, Store.open(db_path) as two:
+        t = await one.create_thread("gather")
+        calls = [(one if i % 3 else two).append(t.id, "user", f"m{i}") for i in range(60)]
+        made = await asyncio.gather(*calls)
+        assert len({m.id for m in made}) == 60
+        th = await one.get_thread(t.id)
+        assert (th.message_count, th.leaf_count) == (60, 1)
+        assert len(await two.path(t.id)) == 60
+        assert [e.seq for e in await one.events(t.id)] == list(range(1, 62))
 
 
 async def test_four_processes_append_to_the_same_thread(db_path: Path) -> None:
@@ -20,30 +77,8 @@ async def test_four_processes_append_to_the_same_thread(db_path: Path) -> None:
         t = await store.create_thread("shared")
         first = await store.append(t.id, "user", "start")
 
-    procs = [
-        subprocess.Popen(
-            [sys.executable, str(WORKERS), "append", str(db_path), str(t.id), f"p{i}", str(EACH)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for i in range(PROCESSES)
-    ]
-    try:
-        # Start them together: each has opened the store before any of them writes.
-        for p in procs:
-            assert p.stdout is not None and p.stdout.readline().strip() == "ready"
-        for p in procs:
-            assert p.stdin is not None
-            p.stdin.write("go\n")
-            p.stdin.flush()
-        outputs = [p.communicate(timeout=120) for p in procs]
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
+    procs = [_start(["append", str(db_path), str(t.id), f"p{i}", str(EACH)]) for i in range(PROCESSES)]
+    outputs = _release_together(procs)
 
     acked: dict[int, str] = {}
     for p, (out, err) in zip(procs, outputs):
