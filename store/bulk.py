@@ -44,6 +44,8 @@ class ParsedMessage:
     created_at: datetime
     data: dict[str, Any] = field(default_factory=dict)
     status: str = "completed"
+    data_json: str | None = None
+    """`data` already encoded (parsers do it on their own thread, off the writer's)."""
 
 
 @dataclass
@@ -253,7 +255,7 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
             parent_id,
             m.role,
             m.content,
-            encode_json(m.data),
+            m.data_json if m.data_json is not None else encode_json(m.data),
             m.status,
             encode_time(m.created_at),
             m.key,
@@ -461,15 +463,20 @@ def _link(conn: sqlite3.Connection, thread_id: int, parsed: ParsedThread) -> Non
             (json.dumps(pending), thread_id),
         )
         resolve_links(conn, parsed.source, thread_id)
-    # Children imported before this thread wait for it: resolve theirs too.
-    waiting = conn.execute(
-        "SELECT id FROM threads WHERE source = ? AND (parent_thread_id IS NULL OR parent_message_id IS NULL)"
-        " AND metadata LIKE '%import_link%' AND (json_extract(metadata, '$.import_link.parent_thread_key') = ?"
-        " OR json_extract(metadata, '$.import_link.forked_from_thread_key') = ?)",
-        (parsed.source, parsed.source_key, parsed.source_key),
+
+
+def link_pending(conn: sqlite3.Connection) -> int:
+    """Resolve the lineage of threads imported before the thread they name (one scan).
+
+    Run with `Store.run_write(link_pending)` after an import run; returns how many were linked.
+    """
+    rows = conn.execute(
+        "SELECT id, source FROM threads WHERE metadata LIKE '%\"import_link\"%'"
+        " AND ((parent_thread_id IS NULL OR parent_message_id IS NULL)"
+        " AND json_extract(metadata, '$.import_link.parent_thread_key') IS NOT NULL"
+        " OR forked_from_thread_id IS NULL AND json_extract(metadata, '$.import_link.forked_from_thread_key') IS NOT NULL)"
     ).fetchall()
-    for (child,) in waiting:
-        resolve_links(conn, parsed.source, child)
+    return sum(1 for thread_id, source in rows if resolve_links(conn, source, thread_id))
 
 
 def resolve_links(conn: sqlite3.Connection, source: str, thread_id: int) -> bool:

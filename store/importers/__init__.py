@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import bulk
-from ..rows import encode_time
+from ..rows import encode_json, encode_time
 from . import chatgpt, claude_code, codex, grove_json
 from .lines import LineError, LineReader, decode_line, load_record, plan
 
@@ -183,6 +183,9 @@ async def import_paths(
             on_progress(done, total, str(f.path))
     if writing is not None:
         await writing
+    if report.threads:
+        # Subagents or forks imported before the thread they name are linked now.
+        await store.run_write(bulk.link_pending)
     return report
 
 
@@ -271,6 +274,9 @@ def _parse(
     errors += reader.errors
     pending += reader.pending
     threads = parser.finish()
+    for thread in threads:
+        for message in thread.messages:
+            message.data_json = encode_json(message.data)
     return threads, reader.record(fmt, parser.state())
 
 
