@@ -381,15 +381,19 @@ class Store:
 
     async def get_checkpoint(self, thread_id: ThreadId, name: str | None = None) -> Checkpoint:
         """The checkpoint with this name, or the newest one when no name is given."""
-        return checkpoint_from_row(await self._read(_checkpoint_row, thread_id, name))
+        # save_checkpoint strips the name it stores, so look names up the same way.
+        clean = None if name is None else name.strip()
+        return checkpoint_from_row(await self._read(_checkpoint_row, thread_id, clean))
 
     async def restore_checkpoint(self, thread_id: ThreadId, name: str) -> Thread:
         """Move the head to the checkpoint's message."""
-        return thread_from_row(await self._write(_tx_restore_checkpoint, self._stamp(), thread_id, name))
+        clean = (name or "").strip()  # as save_checkpoint stored it
+        return thread_from_row(await self._write(_tx_restore_checkpoint, self._stamp(), thread_id, clean))
 
     async def delete_checkpoint(self, thread_id: ThreadId, name: str) -> None:
         """Delete a checkpoint; its message stays."""
-        await self._write(_tx_delete_checkpoint, self._stamp(), thread_id, name)
+        clean = (name or "").strip()  # as save_checkpoint stored it
+        await self._write(_tx_delete_checkpoint, self._stamp(), thread_id, clean)
 
     # ------------------------------------------------------------------ events, search
 

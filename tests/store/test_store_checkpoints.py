@@ -112,3 +112,15 @@ async def test_checkpoint_refusals_write_nothing(store: Store, db_path) -> None:
         with pytest.raises(error):
             await coro
         assert snapshot(db_path) == before
+
+
+async def test_names_are_looked_up_as_they_were_saved(store: Store) -> None:
+    """save_checkpoint stores a stripped name; get, restore and delete find it the same way."""
+    t, a, b, c = await _thread_abc(store)
+    saved = await store.save_checkpoint(t.id, "  before refactor ", message_id=a.id)
+    assert saved.name == "before refactor"
+    assert (await store.get_checkpoint(t.id, " before refactor ")).id == saved.id
+    assert (await store.get_checkpoint(t.id, "before refactor")).id == saved.id
+    assert (await store.restore_checkpoint(t.id, "  before refactor ")).current_leaf_id == a.id
+    await store.delete_checkpoint(t.id, " before refactor")
+    assert await store.list_checkpoints(t.id) == []
