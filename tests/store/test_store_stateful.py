@@ -14,8 +14,8 @@ of every message on the path, every message with its parent, the counts, the che
 from __future__ import annotations
 
 import asyncio
+import itertools
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from store_helpers import SteppingClock
 
 from store import EventKind, InvalidOperation, NotFound, Store, StoreError
@@ -76,9 +76,13 @@ class ModelThread:
     nodes: list[Node] = field(default_factory=list)  # alive ones, in creation order
     checkpoints: dict[str, tuple[Node, int]] = field(default_factory=dict)
     events: list[ModelEvent] = field(default_factory=list)
+    # Every message id seen in any thread: an id is never handed out again, even after a
+    # delete (AUTOINCREMENT), so nothing that names a deleted message can name a new one.
+    seen: set[int] = field(default_factory=set)
 
     def add(self, node: Node) -> None:
-        assert all(n.sid != node.sid for n in self.nodes), "the store handed out a live id twice"
+        assert node.sid not in self.seen, "the store handed out a message id twice"
+        self.seen.add(node.sid)
         self.nodes.append(node)
         if node.parent is not None:
             node.parent.children.append(node)
@@ -134,14 +138,18 @@ def _pick(items: list[Any], pick: int, by_id: Any) -> Any:
 
 
 class StoreMachine(RuleBasedStateMachine):
-    def __init__(self) -> None:
+    def __init__(self, folder: Path) -> None:
         super().__init__()
+        # Hypothesis drives rules synchronously: each machine gets its own event loop.
         self.loop = asyncio.new_event_loop()
-        self.dir = tempfile.mkdtemp(prefix="grove-stateful-")
+        self.dir = folder
         self.clock = SteppingClock()
-        self.store: Store = self.run(Store.open(Path(self.dir) / "grove.db", clock=self.clock))
+        self.seen: set[int] = set()  # every message id handed out, shared by the threads
+        self.store: Store = self.run(Store.open(folder / "grove.db", clock=self.clock))
         t = self.run(self.store.create_thread("model"))
-        self.threads: list[ModelThread] = [ModelThread(t.id, events=[ModelEvent(EventKind.THREAD_CREATED)])]
+        self.threads: list[ModelThread] = [
+            ModelThread(t.id, events=[ModelEvent(EventKind.THREAD_CREATED)], seen=self.seen)
+        ]
         self.order = 0  # checkpoint save order: the clock only moves forward
         self.counter = 0
 
@@ -210,7 +218,7 @@ class StoreMachine(RuleBasedStateMachine):
         copied = self.run(self.store.path(new.id))
         source_path = th.path(at)
         assert len(copied) == len(source_path)
-        nt = ModelThread(new.id, events=[ModelEvent(EventKind.THREAD_FORKED)])
+        nt = ModelThread(new.id, events=[ModelEvent(EventKind.THREAD_FORKED)], seen=self.seen)
         parent = None
         for msg, original in zip(copied, source_path):
             node = Node(msg.id, parent, original.t)
@@ -413,10 +421,20 @@ class StoreMachine(RuleBasedStateMachine):
                 assert (got.from_leaf_id, got.to_leaf_id) == (live(want.src), live(want.dst)), (got, want)
 
 
-StoreMachine.TestCase.settings = settings(
+SETTINGS = settings(
     max_examples=150,
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-TestStoreAgainstModel = StoreMachine.TestCase
+
+
+def test_store_agrees_with_the_model(tmp_path: Path) -> None:
+    runs = itertools.count()
+
+    def machine() -> StoreMachine:
+        folder = tmp_path / f"run{next(runs)}"
+        folder.mkdir()
+        return StoreMachine(folder)
+
+    run_state_machine_as_test(machine, settings=SETTINGS)

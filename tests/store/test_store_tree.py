@@ -442,3 +442,15 @@ async def test_bad_arguments_are_store_errors_not_raw_exceptions(store: Store, r
     await refused(InvalidOperation, store.events(t.id, until=naive))
     await refused(InvalidOperation, store.events(t.id, kinds=["no_such_kind"]))
     await refused(InvalidOperation, store.search("a", role="robot"))
+
+
+async def test_ids_of_deleted_messages_and_threads_are_never_handed_out_again(store: Store) -> None:
+    t = await store.create_thread("t")
+    a, b = await _chain(store, t.id, "a", "b")
+    await store.delete_branch(b.id)  # b had the highest id
+    c = await store.append(t.id, "user", "c")
+    assert c.id not in (a.id, b.id)
+    gone = await store.create_thread("gone")
+    await store.delete_thread(gone.id)  # the highest thread id
+    again = await store.create_thread("again")
+    assert again.id not in (t.id, gone.id)
