@@ -139,6 +139,9 @@ def expand_paths(paths: Iterable[Path | str], format: str = "auto") -> list[Sess
                     if p.name.endswith(".meta.json") or not p.is_file():
                         continue
                     fmt = detect_format(p) if format == "auto" else format
+                    # In a folder, only files that look like exports (not every JSON file around).
+                    if format == "auto" and fmt == "chatgpt" and not p.name.startswith("conversations"):
+                        continue
                     out.append(SessionFile(p, fmt))
         else:
             out.append(SessionFile(path, detect_format(path) if format == "auto" else format))

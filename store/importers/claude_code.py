@@ -184,9 +184,7 @@ class ClaudeCodeParser:
             self.s["last_ts"] = obj["timestamp"]
         uuid = obj.get("uuid")
         if not isinstance(uuid, str) or not uuid:
-            if kind not in _CONVERSATIONAL:
-                return
-            uuid = f"line-{number}"
+            uuid = f"line-{number}"  # very old transcripts: keyed by their place in the file
         if uuid in self.alias:
             self.errors.append(LineError(self.name, number, f"duplicate uuid {uuid}; skipped"))
             return
