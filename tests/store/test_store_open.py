@@ -185,3 +185,49 @@ async def test_a_parent_that_is_a_file_is_a_store_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StoreError):
         await Store.open(blocker / "grove.db")
+
+
+async def test_in_memory_store_works() -> None:
+    async with Store.open(":memory:") as store:
+        t = await store.create_thread("mem")
+        m = await store.append(t.id, "user", "ephemeral words")
+        assert [h.message_id for h in await store.search("ephem")] == [m.id]
+        assert [x.id for x in await store.path(t.id)] == [m.id]
+
+
+def test_the_contract_names_and_values() -> None:
+    """design.md §2: these names are fixed for code outside this repository."""
+    import store
+
+    for name in ("Store", "StoreError", "NotFound", "InvalidOperation", "Thread", "Message", "Checkpoint",
+                 "Event", "SearchHit", "Role", "ThreadStatus", "EventKind"):
+        assert hasattr(store, name), name
+    assert issubclass(store.NotFound, store.StoreError)
+    assert issubclass(store.InvalidOperation, store.StoreError)
+    assert {r.value for r in store.Role} == {"user", "assistant", "system", "tool"}
+    assert {s.value for s in store.ThreadStatus} == {"idle", "running", "waiting", "completed", "failed", "cancelled"}
+    assert {k.value for k in store.EventKind} == {
+        "thread_created", "thread_updated", "thread_archived", "thread_unarchived", "message_appended",
+        "message_forked", "thread_forked", "leaf_moved", "rewound", "undone", "checkpoint_saved",
+        "checkpoint_restored", "checkpoint_deleted", "branch_deleted", "imported",
+    }
+    assert all(isinstance(k, str) for k in store.EventKind)
+    for model, fields in (
+        (store.Message, {"id", "thread_id", "parent_id", "role", "content", "data", "status", "created_at", "depth",
+                         "child_count"}),
+        (store.Event, {"id", "thread_id", "seq", "kind", "message_id", "from_leaf_id", "to_leaf_id", "data",
+                       "created_at"}),
+        (store.Checkpoint, {"thread_id", "name", "message_id", "kind", "note", "state", "created_at"}),
+        (store.Thread, {"id", "title", "status", "source", "project", "created_at", "updated_at", "current_leaf_id",
+                        "archived_at", "forked_from_thread_id", "forked_from_message_id", "parent_thread_id",
+                        "parent_message_id", "message_count", "leaf_count", "metadata"}),
+        (store.SearchHit, {"thread_id", "message_id", "snippet"}),
+    ):
+        assert fields <= set(model.model_fields), (model, fields - set(model.model_fields))
+    names = [n for n in dir(store.Store) if not n.startswith("_")]
+    for method in ("open", "create_thread", "get_thread", "list_threads", "update_thread", "archive_thread",
+                   "unarchive_thread", "delete_thread", "append", "fork", "fork_thread", "get_message", "path",
+                   "children", "siblings", "leaves", "set_leaf", "switch_sibling", "rewind", "undo",
+                   "delete_branch", "save_checkpoint", "list_checkpoints", "get_checkpoint", "restore_checkpoint",
+                   "delete_checkpoint", "events", "search", "data_version", "close"):
+        assert method in names, method
