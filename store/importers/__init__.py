@@ -217,6 +217,10 @@ async def _prepare(store: Any, path: Path, fmt: str, report: ImportReport) -> tu
         return None
     if read_plan.unchanged:
         return None
+    if read_plan.state is not None and not await store.run_read(_thread_exists, fmt, read_plan.state):
+        # Its thread was deleted in Grove: the saved state names messages that are gone, so
+        # the file is read again from the start (the thread comes back as the session grows).
+        read_plan.state, read_plan.offset, read_plan.line_count, read_plan.head_hash = None, 0, 0, ""
     errors: list[LineError] = []
     pending: list[LineError] = []
     try:
@@ -252,6 +256,14 @@ async def _commit(store: Any, prepared: tuple[Path, list[bulk.ParsedThread], bul
                 report.created.append(r.thread_id)
         report.messages += r.added
         report.updated_messages += r.updated
+
+
+def _thread_exists(conn: sqlite3.Connection, fmt: str, state: dict[str, Any]) -> bool:
+    key = state.get("main") if fmt == "claude-code" else state.get("key")
+    if not isinstance(key, str):
+        return False
+    row = conn.execute("SELECT 1 FROM threads WHERE source = ? AND source_key = ?", (fmt, key)).fetchone()
+    return row is not None
 
 
 def _parse(

@@ -181,3 +181,16 @@ async def test_progress_callback_reaches_the_total(store: Store) -> None:
     seen: list[tuple[int, int]] = []
     await import_paths(store, [PROJECTS / "-experiments-ideas"], on_progress=lambda done, total, path: seen.append((done, total)))
     assert seen and seen[-1][0] == seen[-1][1] > 0
+
+
+async def test_deleted_thread_comes_back_whole_when_its_session_grows(store: Store, tmp_path: Path) -> None:
+    lines = lines_of(CLAUDE / "dag_simple.jsonl")
+    copy = tmp_path / "dag_simple.jsonl"
+    copy.write_bytes(b"".join(lines[:3]))
+    await import_paths(store, [copy])
+    await store.delete_thread((await only_thread(store)).id)
+    copy.write_bytes(b"".join(lines))
+    await import_paths(store, [copy])
+    thread = await only_thread(store)
+    assert [m.content for m in await store.path(thread.id)] == ["Hello", "Hi there", "How are you?", "I'm doing well", "Goodbye"]
+    await assert_invariants(store)
