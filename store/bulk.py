@@ -370,9 +370,10 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
             data["created"] = True
         if updated:
             data["updated"] = updated
+        if new_leaf is not None:
+            data["imported_leaf_id"] = new_leaf
         if head_moved is False and new_leaf is not None and new_leaf != head:
             data["kept_head"] = True
-            data["imported_leaf_id"] = new_leaf
         data.update(parsed.import_data)
         add_event(
             conn,
@@ -408,12 +409,19 @@ def _user_titled(conn: sqlite3.Connection, thread_id: int) -> bool:
 
 
 def _last_imported_leaf(conn: sqlite3.Connection, thread_id: int) -> int | None:
-    """Where the latest import left the head (the `to_leaf_id` of its `imported` event)."""
+    """The source's own leaf at the latest import (kept in its `imported` event).
+
+    The head "has not been moved by the user" when it still equals this; comparing with the
+    event's `to_leaf_id` instead would lose a head the user moved once the next import kept it.
+    """
     row = conn.execute(
-        "SELECT to_leaf_id FROM events WHERE thread_id = ? AND kind = 'imported' ORDER BY seq DESC LIMIT 1",
+        "SELECT json_extract(data, '$.imported_leaf_id'), to_leaf_id FROM events"
+        " WHERE thread_id = ? AND kind = 'imported' ORDER BY seq DESC LIMIT 1",
         (thread_id,),
     ).fetchone()
-    return None if row is None else row[0]
+    if row is None:
+        return None
+    return row[0] if row[0] is not None else row[1]
 
 
 def _imported_leaf(conn: sqlite3.Connection, thread_id: int, parsed: ParsedThread, key_id: Any) -> int | None:

@@ -82,7 +82,20 @@ async def test_user_fork_checkpoint_and_head_survive_a_reimport(store: Store, tm
     assert (await store.get_message(fork.id)).content == "my own question"
     last = (await store.events(thread.id))[-1]
     assert last.kind == EventKind.IMPORTED and last.to_leaf_id == fork.id and last.data["kept_head"]
+    # And it stays through later imports too.
+    with open(copy, "ab") as f:
+        f.write(_entry_after(lines[-1], "late-1", "One more question"))
+    report = await import_paths(store, [copy])
+    assert report.messages == 1
+    assert (await store.get_thread(thread.id)).current_leaf_id == fork.id
     await assert_invariants(store)
+
+
+def _entry_after(last_line: bytes, uuid: str, text: str) -> bytes:
+    previous = json.loads(last_line)
+    entry = {"type": "user", "uuid": uuid, "parentUuid": previous["uuid"], "sessionId": previous.get("sessionId"),
+             "timestamp": "2026-12-31T00:00:00.000Z", "message": {"role": "user", "content": text}}
+    return (json.dumps(entry) + "\n").encode()
 
 
 async def test_untouched_head_follows_the_import(store: Store, tmp_path: Path) -> None:
