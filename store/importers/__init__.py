@@ -12,7 +12,8 @@ The public entry points, for the CLI, the app's import screen and a future `grov
 - `discover_sessions(home=None) -> list[SessionFile]` finds the session files in the
   standard places (`~/.claude/projects`, `~/.codex/sessions`).
 
-Each file is parsed off the event loop (`asyncio.to_thread`), then written in one
+Each file is parsed off the event loop (a worker thread; a separate process once an import
+is over 32 MB, so that parsing and writing use both cores), then written in one
 transaction by `store.bulk.write_file` together with its `import_files` row. Bad input never
 stops an import: each problem is an `ImportReport.errors` entry (file, line, reason), and an
 incomplete last line is listed in `ImportReport.pending` and read next time.
@@ -22,8 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import sqlite3
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,30 +170,65 @@ async def import_paths(
         raise ValueError(f"Unknown format {format!r}; use auto, {', '.join(FORMATS)}.")
     files = discover_sessions() if paths is None else expand_paths(paths, format)
     report = ImportReport()
-    total = sum(_size(f.path) for f in files)
+    sizes = [_size(f.path) for f in files]
+    total = sum(sizes)
     done = 0
-    # Two-stage pipeline: while one file's transaction runs on the writer thread (SQLite
-    # releases the GIL), the next file is parsed on a worker thread.
-    writing: asyncio.Task[None] | None = None
-    for f in files:
-        if not f.path.exists():
-            report.errors.append(LineError(str(f.path), 0, "no such file or folder"))
-            continue
-        prepared = await _prepare(store, f.path, f.format, report)
+    # A pipeline: file i+1 is parsed while file i's transaction runs. A big import parses in
+    # a separate process (a real second core, and no GIL contention with the writer); a
+    # small one on a worker thread.
+    pool = _process_pool() if total >= PROCESS_THRESHOLD and len(files) > 1 else None
+    window = 2 if pool is not None else 1
+    parsing: deque[asyncio.Future[_Prepared | None]] = deque()
+    writing: asyncio.Future[None] | None = None
+
+    async def write_oldest() -> None:
+        nonlocal writing
+        prepared = await parsing.popleft()
         if writing is not None:
             await writing
             writing = None
         if prepared is not None:
             writing = asyncio.ensure_future(_commit(store, prepared, report))
-        done += _size(f.path)
-        if on_progress is not None:
-            on_progress(done, total, str(f.path))
-    if writing is not None:
-        await writing
+
+    try:
+        for f, size in zip(files, sizes):
+            if not f.path.exists():
+                report.errors.append(LineError(str(f.path), 0, "no such file or folder"))
+                continue
+            job = await _plan_job(store, f.path, f.format, report)
+            if job is not None:
+                parsing.append(asyncio.ensure_future(_run_job(job, pool, report)))
+            while len(parsing) >= window:
+                await write_oldest()
+            done += size
+            if on_progress is not None:
+                on_progress(done, total, str(f.path))
+        while parsing:
+            await write_oldest()
+        if writing is not None:
+            await writing
+    finally:
+        for future in parsing:
+            future.cancel()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     if report.threads:
         # Subagents or forks imported before the thread they name are linked now.
         await store.run_write(bulk.link_pending)
     return report
+
+
+PROCESS_THRESHOLD = 32_000_000
+"""Bytes to import from which parsing moves to a separate process."""
+
+_Prepared = tuple[Path, list[bulk.ParsedThread], bulk.FileRecord]
+
+
+def _process_pool() -> ProcessPoolExecutor | None:
+    try:
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    except (OSError, NotImplementedError, ValueError):
+        return None
 
 
 def _size(path: Path) -> int:
@@ -201,13 +240,16 @@ def _size(path: Path) -> int:
 
 async def import_file(store: Any, path: Path, fmt: str, report: ImportReport) -> None:
     """Import one file (its new lines) in one transaction."""
-    prepared = await _prepare(store, path, fmt, report)
+    job = await _plan_job(store, path, fmt, report)
+    if job is None:
+        return
+    prepared = await _run_job(job, None, report)
     if prepared is not None:
         await _commit(store, prepared, report)
 
 
-async def _prepare(store: Any, path: Path, fmt: str, report: ImportReport) -> tuple[Path, list[bulk.ParsedThread], bulk.FileRecord] | None:
-    """Read and parse a file's new lines (off the event loop); None when there is nothing new."""
+async def _plan_job(store: Any, path: Path, fmt: str, report: ImportReport) -> tuple[Path, str, Any] | None:
+    """Where to read a file from (its `import_files` row); None when nothing is new."""
     key = str(path.resolve())
     row = await store.run_read(load_record, key)
     try:
@@ -221,18 +263,19 @@ async def _prepare(store: Any, path: Path, fmt: str, report: ImportReport) -> tu
         # Its thread was deleted in Grove: the saved state names messages that are gone, so
         # the file is read again from the start (the thread comes back as the session grows).
         read_plan.state, read_plan.offset, read_plan.line_count, read_plan.head_hash = None, 0, 0, ""
-    errors: list[LineError] = []
-    pending: list[LineError] = []
+    return path, fmt, read_plan
+
+
+async def _run_job(job: tuple[Path, str, Any], pool: ProcessPoolExecutor | None, report: ImportReport) -> _Prepared | None:
+    """Parse a planned file on a worker thread or in the pool's process."""
+    path, fmt, read_plan = job
+    loop = asyncio.get_running_loop()
     try:
-        threads, record = await asyncio.to_thread(_parse, path, fmt, read_plan, errors, pending)
+        threads, record, errors, pending = await loop.run_in_executor(pool, _parse_job, path, fmt, read_plan)
     except OSError as exc:
         report.errors.append(LineError(str(path), 0, f"cannot read: {exc.strerror or exc}"))
         return None
     report.files += 1
-    for e in errors:
-        e.file = str(path)
-    for e in pending:
-        e.file = str(path)
     report.errors += errors
     report.pending += pending
     if record.offset == 0 and record.line_count == 0 and not threads and record.size == 0:
@@ -240,7 +283,21 @@ async def _prepare(store: Any, path: Path, fmt: str, report: ImportReport) -> tu
     return path, threads, record
 
 
-async def _commit(store: Any, prepared: tuple[Path, list[bulk.ParsedThread], bulk.FileRecord], report: ImportReport) -> None:
+def _parse_job(
+    path: Path, fmt: str, read_plan: Any
+) -> tuple[list[bulk.ParsedThread], bulk.FileRecord, list[LineError], list[LineError]]:
+    """The whole parse of one file, self-contained so that it can run in another process."""
+    errors: list[LineError] = []
+    pending: list[LineError] = []
+    threads, record = _parse(path, fmt, read_plan, errors, pending)
+    for e in errors:
+        e.file = str(path)
+    for e in pending:
+        e.file = str(path)
+    return threads, record, errors, pending
+
+
+async def _commit(store: Any, prepared: _Prepared, report: ImportReport) -> None:
     """Write a parsed file in one transaction and add what it did to the report."""
     path, threads, record = prepared
     try:
@@ -292,6 +349,7 @@ def _parse(
     for thread in threads:
         for message in thread.messages:
             message.data_json = encode_json(message.data)
+            message.data = {}  # encoded once; not carried twice across a process boundary
     return threads, reader.record(fmt, parser.state())
 
 
