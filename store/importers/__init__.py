@@ -35,7 +35,7 @@ from typing import Any
 from .. import bulk
 from ..rows import encode_json, encode_time
 from . import chatgpt, claude_code, codex, grove_json
-from .lines import LineError, LineReader, decode_line, load_record, plan
+from .lines import LineError, LineReader, decode_line, load_record, load_records, plan
 
 FORMATS = ("claude-code", "codex", "chatgpt", "grove")
 
@@ -190,12 +190,14 @@ async def import_paths(
         if prepared is not None:
             writing = asyncio.ensure_future(_commit(store, prepared, report))
 
+    # Every file's `import_files` row in one read, not one hop per file.
+    records = await store.run_read(load_records, [str(f.path.resolve()) for f in files]) if len(files) > 1 else None
     try:
         for f, size in zip(files, sizes):
             if not f.path.exists():
                 report.errors.append(LineError(str(f.path), 0, "no such file or folder"))
                 continue
-            job = await _plan_job(store, f.path, f.format, report)
+            job = await _plan_job(store, f.path, f.format, report, records)
             if job is not None:
                 parsing.append(asyncio.ensure_future(_run_job(job, pool, report)))
             while len(parsing) >= window:
@@ -248,10 +250,12 @@ async def import_file(store: Any, path: Path, fmt: str, report: ImportReport) ->
         await _commit(store, prepared, report)
 
 
-async def _plan_job(store: Any, path: Path, fmt: str, report: ImportReport) -> tuple[Path, str, Any] | None:
+async def _plan_job(
+    store: Any, path: Path, fmt: str, report: ImportReport, records: dict[str, Any] | None = None
+) -> tuple[Path, str, Any] | None:
     """Where to read a file from (its `import_files` row); None when nothing is new."""
     key = str(path.resolve())
-    row = await store.run_read(load_record, key)
+    row = records.get(key) if records is not None else await store.run_read(load_record, key)
     try:
         read_plan = plan(path.resolve(), row, fmt)
     except OSError as exc:

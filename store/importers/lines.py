@@ -78,6 +78,21 @@ def load_record(conn: sqlite3.Connection, path: str) -> tuple[Any, ...] | None:
     ).fetchone()
 
 
+def load_records(conn: sqlite3.Connection, paths: list[str]) -> dict[str, tuple[Any, ...]]:
+    """The `import_files` rows of many paths at once, by path (run with `Store.run_read`)."""
+    found: dict[str, tuple[Any, ...]] = {}
+    for i in range(0, len(paths), 500):
+        chunk = paths[i : i + 500]
+        rows = conn.execute(
+            "SELECT path, size, mtime, offset, line_count, head_hash, state, format FROM import_files"
+            f" WHERE path IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        for row in rows:
+            found[row[0]] = row[1:]
+    return found
+
+
 def _head_hash(path: Path, length: int) -> str:
     with open(path, "rb") as f:
         head = f.read(length)
