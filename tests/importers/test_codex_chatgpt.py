@@ -125,3 +125,41 @@ async def test_chatgpt_hidden_nodes_are_skipped_and_children_reparented(store: S
     await import_paths(store, [path], format="chatgpt")
     thread = await only_thread(store)
     assert [m.content for m in await store.path(thread.id)] == ["question", "answer"]
+
+
+async def test_forked_rollout_links_to_the_rollout_it_came_from(store: Store, tmp_path: Path) -> None:
+    origin = tmp_path / "rollout-2026-01-05T00-00-00-55555555-5555-4555-8555-555555555555.jsonl"
+    origin.write_text(
+        _rec(0, "session_meta", {"id": "55555555-5555-4555-8555-555555555555", "timestamp": "2026-01-05T00:00:00.000Z"})
+        + _rec(1, "event_msg", {"type": "user_message", "message": "original question"})
+    )
+    fork = tmp_path / "rollout-2026-01-05T00-00-09-77777777-7777-4777-8777-777777777777.jsonl"
+    fork.write_text(
+        _rec(9, "session_meta", {"id": "77777777-7777-4777-8777-777777777777", "timestamp": "2026-01-05T00:00:09.000Z",
+                                 "forked_from_id": "55555555-5555-4555-8555-555555555555"})
+        + _rec(1, "event_msg", {"type": "user_message", "message": "original question"})  # the copied prefix
+        + _rec(10, "event_msg", {"type": "user_message", "message": "a new direction"})
+    )
+    await import_paths(store, [fork, origin])  # the fork first: linked once its origin arrives
+    parent = await thread_by_key(store, "codex", "55555555-5555-4555-8555-555555555555")
+    child = await thread_by_key(store, "codex", "77777777-7777-4777-8777-777777777777")
+    assert child.forked_from_thread_id == parent.id
+    assert [m.content for m in await store.path(child.id)] == ["a new direction"]
+
+
+async def test_newer_chatgpt_export_adds_only_the_new_nodes(store: Store, tmp_path: Path) -> None:
+    conv = json.loads((CHATGPT / "conversations.json").read_text())
+    await import_paths(store, [CHATGPT / "conversations.json"])
+    mapping = conv[0]["mapping"]
+    mapping["msg-6"]["children"] = ["msg-7"]
+    mapping["msg-7"] = {"id": "msg-7", "parent": "msg-6", "children": [], "message": {
+        "id": "msg-7", "author": {"role": "user"}, "create_time": 1704067600, "metadata": {},
+        "content": {"content_type": "text", "parts": ["Thanks!"]}}}
+    conv[0]["current_node"] = "msg-7"
+    newer = tmp_path / "conversations.json"
+    newer.write_text(json.dumps(conv))
+    report = await import_paths(store, [newer])
+    assert report.messages == 1
+    thread = await only_thread(store)
+    assert (await store.get_message(thread.current_leaf_id)).content == "Thanks!"
+    await assert_invariants(store)
