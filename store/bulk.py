@@ -10,8 +10,11 @@ invariants of design.md §1 are kept in one place on the bulk path:
   imported leaf only when the user has not moved it since the last import (the head still
   equals the `to_leaf_id` of the thread's latest `imported` event);
 - one `imported` event per thread per import run, with `from_leaf_id`/`to_leaf_id`;
-- rows go in with `executemany` while the per-row FTS trigger is paused, then the new rows
-  are indexed with one `INSERT INTO messages_fts … SELECT`.
+- rows go in with `executemany` while the per-row FTS trigger is paused; the id range of a
+  file's new rows is recorded in `fts_pending` in the same transaction and indexed for
+  search with one `INSERT INTO messages_fts … SELECT` — at the end of the transaction, or,
+  for an import run (`defer_index=True`), once for every file at the end of the run
+  (`index_pending`; `Store.open` does it too after a crash).
 
 Re-importing is idempotent: messages whose `source_key` is already stored in the thread
 are not added again (their content is updated if the source changed it, e.g. a reply that
@@ -28,7 +31,7 @@ from typing import Any
 
 from .models import EventKind
 from .rows import encode_json, encode_time
-from .store import add_event
+from .store import add_event, index_pending
 
 
 @dataclass
@@ -118,6 +121,9 @@ class WriteResult:
     added: int
     updated: int
     head_moved: bool
+    first_id: int = 0
+    """The new messages' ids are first_id … end_id - 1 (contiguous)."""
+    end_id: int = 0
 
 
 @dataclass
@@ -134,12 +140,30 @@ class FileRecord:
     state: dict[str, Any] | None = None
 
 
-def write_file(conn: sqlite3.Connection, threads: list[ParsedThread], record: FileRecord | None, stamp: str) -> list[WriteResult]:
+def write_file(
+    conn: sqlite3.Connection,
+    threads: list[ParsedThread],
+    record: FileRecord | None,
+    stamp: str,
+    defer_index: bool = False,
+) -> list[WriteResult]:
     """One file's transaction: every thread parsed from it, and its `import_files` row.
 
-    Run with `Store.run_write(write_file, threads, record, stamp)`.
+    Run with `Store.run_write(write_file, threads, record, stamp)`. The new messages' id
+    range goes to `fts_pending`; with `defer_index` it is left there for the caller to
+    index with `index_pending` at the end of its run, else it is indexed here.
     """
     results = [write_thread_tx(conn, t, stamp) for t in threads]
+    added = [r for r in results if r.added]
+    if added:
+        # The threads of one transaction take consecutive ids: one range covers the file.
+        conn.execute(
+            "INSERT INTO fts_pending (first_id, end_id) VALUES (?, ?)"
+            " ON CONFLICT (first_id) DO UPDATE SET end_id = max(end_id, excluded.end_id)",
+            (min(r.first_id for r in added), max(r.end_id for r in added)),
+        )
+        if not defer_index:
+            index_pending(conn)
     if record is not None:
         conn.execute(
             "INSERT INTO import_files (path, format, size, mtime, offset, line_count, head_hash, state, imported_at)"
@@ -273,10 +297,6 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
             rows,
         )
         conn.execute("UPDATE fts_control SET paused = 0")
-        conn.execute(
-            "INSERT INTO messages_fts(rowid, content) SELECT id, content FROM messages WHERE id >= ? AND id < ?",
-            (first_id, next_id),
-        )
     if parent_bumps:
         conn.executemany(
             "UPDATE messages SET child_count = child_count + ? WHERE id = ?",
@@ -386,7 +406,7 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
             data=data,
             touch=False,
         )
-    return WriteResult(thread_id, created, len(rows), updated, head_moved)
+    return WriteResult(thread_id, created, len(rows), updated, head_moved, first_id, next_id)
 
 
 def _next_message_id(conn: sqlite3.Connection) -> int:

@@ -131,7 +131,31 @@ CREATE TABLE import_files (
 );
 """
 
-MIGRATIONS: list[str] = [_V1_CORE, _V2_SEARCH, _V3_IMPORTS]
+_V4_DEFERRED_SEARCH = """
+-- A bulk import does not index each file's messages in the file's own transaction (one
+-- FTS5 segment flush per file is most of an import's time). Each file transaction records
+-- the contiguous id range of its new messages here instead, and every pending range is
+-- indexed in one statement at the end of the import run, or when the store is next opened
+-- after a crash (store.bulk.index_pending). Until then those rows are not in messages_fts,
+-- so deleting or editing one must not touch the index: an FTS5 'delete' of a row that was
+-- never indexed corrupts an external-content table.
+CREATE TABLE fts_pending (first_id INTEGER PRIMARY KEY, end_id INTEGER NOT NULL);
+DROP TRIGGER messages_fts_delete;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+WHEN coalesce((SELECT end_id FROM fts_pending WHERE first_id <= old.id ORDER BY first_id DESC LIMIT 1), 0) <= old.id
+BEGIN
+    INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+END;
+DROP TRIGGER messages_fts_update;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages
+WHEN coalesce((SELECT end_id FROM fts_pending WHERE first_id <= old.id ORDER BY first_id DESC LIMIT 1), 0) <= old.id
+BEGIN
+    INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+    INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
+END;
+"""
+
+MIGRATIONS: list[str] = [_V1_CORE, _V2_SEARCH, _V3_IMPORTS, _V4_DEFERRED_SEARCH]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

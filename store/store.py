@@ -109,6 +109,10 @@ class Store:
                 await connection.run_plain(writer, migrate)
             except sqlite3.DatabaseError as exc:
                 raise StoreError(f"{path} is not a Grove database SQLite can read ({exc}).") from exc
+            # Messages a bulk import wrote but had not indexed for search yet when its
+            # process died (see `index_pending`) are indexed now.
+            if await connection.run_read(writer, _has_pending_index):
+                await connection.run_write(writer, index_pending)
             # An in-memory database exists only on its one connection, so it reads there too.
             reader = writer if in_memory else await connection.connect(path)
         except BaseException:
@@ -581,6 +585,25 @@ def _message_in_thread(conn: sqlite3.Connection, thread_id: ThreadId, message_id
     if row[1] != thread_id:
         raise InvalidOperation(f"Message {message_id} belongs to thread {row[1]}, not to thread {thread_id}.")
     return row
+
+
+def _has_pending_index(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM fts_pending LIMIT 1").fetchone() is not None
+
+
+def index_pending(conn: sqlite3.Connection) -> int:
+    """Index for search every message range a bulk import left in `fts_pending` (schema v4).
+
+    Run inside a write transaction: each range is indexed and forgotten in the same
+    transaction, so no row is ever indexed twice (a duplicate corrupts FTS5's
+    external-content index). Returns how many messages were indexed.
+    """
+    indexed = conn.execute(
+        "INSERT INTO messages_fts(rowid, content) SELECT m.id, m.content FROM fts_pending p"
+        " CROSS JOIN messages m ON m.id >= p.first_id AND m.id < p.end_id"
+    ).rowcount
+    conn.execute("DELETE FROM fts_pending")
+    return indexed
 
 
 def add_event(

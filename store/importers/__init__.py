@@ -214,10 +214,17 @@ async def import_paths(
             future.cancel()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-    if report.threads:
-        # Subagents or forks imported before the thread they name are linked now.
-        await store.run_write(bulk.link_pending)
+        # One transaction for the whole run: subagents or forks imported before the thread
+        # they name are linked, and every file's new messages are indexed for search (each
+        # file's transaction only recorded its id range in `fts_pending`).
+        await store.run_write(_finish, bool(report.threads))
     return report
+
+
+def _finish(conn: sqlite3.Connection, link: bool) -> None:
+    if link:
+        bulk.link_pending(conn)
+    bulk.index_pending(conn)
 
 
 PROCESS_THRESHOLD = 32_000_000
@@ -248,6 +255,7 @@ async def import_file(store: Any, path: Path, fmt: str, report: ImportReport) ->
     prepared = await _run_job(job, None, report)
     if prepared is not None:
         await _commit(store, prepared, report)
+        await store.run_write(_finish, False)
 
 
 async def _plan_job(
@@ -305,7 +313,7 @@ async def _commit(store: Any, prepared: _Prepared, report: ImportReport) -> None
     """Write a parsed file in one transaction and add what it did to the report."""
     path, threads, record = prepared
     try:
-        results = await store.run_write(bulk.write_file, threads, record, encode_time(store.now()))
+        results = await store.run_write(bulk.write_file, threads, record, encode_time(store.now()), True)
     except sqlite3.Error as exc:
         report.errors.append(LineError(str(path), 0, f"could not be written: {exc}"))
         return
