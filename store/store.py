@@ -489,6 +489,11 @@ class Store:
         """Run `fn(sqlite3_conn, *args)` as one write transaction (bulk paths: importers)."""
         return await self._write(fn, *args)
 
+    async def run_writes(self, fn: Callable[..., Any], calls: list[tuple[Any, ...]]) -> list[Any]:
+        """Run `fn(sqlite3_conn, *args)` for each `args` as its own write transaction, all in one
+        hop; a call that fails with `sqlite3.Error` is rolled back alone and gives the error."""
+        return await connection.run_writes(self._writer, fn, calls)
+
     async def run_read(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run `fn(sqlite3_conn, *args)` as one read transaction."""
         return await self._read(fn, *args)

@@ -24,7 +24,9 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
+import os
 import sqlite3
+import stat as stat_module
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -35,7 +37,7 @@ from typing import Any
 from .. import bulk
 from ..rows import encode_json, encode_time
 from . import chatgpt, claude_code, codex, grove_json
-from .lines import LineError, LineReader, decode_line, load_record, load_records, plan
+from .lines import LineError, LineReader, ReadPlan, decode_line, load_records, plan
 
 FORMATS = ("claude-code", "codex", "chatgpt", "grove")
 
@@ -170,48 +172,75 @@ async def import_paths(
         raise ValueError(f"Unknown format {format!r}; use auto, {', '.join(FORMATS)}.")
     files = discover_sessions() if paths is None else expand_paths(paths, format)
     report = ImportReport()
-    sizes = [_size(f.path) for f in files]
-    total = sum(sizes)
-    done = 0
-    # A pipeline: file i+1 is parsed while file i's transaction runs. A big import parses in
-    # a separate process (a real second core, and no GIL contention with the writer); a
-    # small one on a worker thread.
-    pool = _process_pool() if total >= PROCESS_THRESHOLD and len(files) > 1 else None
-    window = 2 if pool is not None else 1
-    parsing: deque[asyncio.Future[_Prepared | None]] = deque()
-    writing: asyncio.Future[None] | None = None
-
-    async def write_oldest() -> None:
-        nonlocal writing
-        prepared = await parsing.popleft()
-        if writing is not None:
-            await writing
-            writing = None
-        if prepared is not None:
-            writing = asyncio.ensure_future(_commit(store, prepared, report))
-
+    units = _stat_files(files)
+    total = sum(u.size for u in units)
     # Every file's `import_files` row in one read, not one hop per file.
-    records = await store.run_read(load_records, [str(f.path.resolve()) for f in files]) if len(files) > 1 else None
-    try:
-        for f, size in zip(files, sizes):
-            if not f.path.exists():
-                report.errors.append(LineError(str(f.path), 0, "no such file or folder"))
+    records = await store.run_read(load_records, [u.key for u in units if u.key is not None])
+    for u in units:
+        _plan_unit(u, records)
+    await _check_restarts(store, units)
+    # A pipeline of chunks of files (a few MB each): chunk i+1 is parsed while chunk i is
+    # written, each of its files in its own transaction but the whole chunk in one hop to
+    # the writer's thread. A big import parses in a separate process (a real second core,
+    # and no GIL contention with the writer); a small one on a worker thread.
+    parse_bytes = sum(u.size for u in units if u.job is not None)
+    pool = _process_pool() if parse_bytes >= PROCESS_THRESHOLD and len(files) > 1 else None
+    window = 3 if pool is not None else 1
+    chunks = _chunks(units, CHUNK_BYTES if pool is not None else THREAD_CHUNK_BYTES)
+    loop = asyncio.get_running_loop()
+    parsing: deque[tuple[list[_Unit], asyncio.Future[list[Any]]]] = deque()
+    writing: asyncio.Future[None] | None = None
+    seen: set[int] = set()
+    done = 0
+    position = 0
+
+    def submit() -> None:
+        nonlocal position
+        while position < len(chunks) and len(parsing) < window:
+            chunk = chunks[position]
+            position += 1
+            jobs = [(u.path, u.format, u.job) for u in chunk if u.job is not None]
+            parsing.append((chunk, loop.run_in_executor(pool, _parse_chunk, jobs)))
+
+    async def write(chunk: list[_Unit], parsed: list[Any]) -> None:
+        nonlocal done
+        calls: list[tuple[Any, ...]] = []
+        owners: list[_Unit] = []
+        results = iter(parsed)
+        for u in chunk:
+            if u.job is None:
                 continue
-            job = await _plan_job(store, f.path, f.format, report, records)
-            if job is not None:
-                parsing.append(asyncio.ensure_future(_run_job(job, pool, report)))
-            while len(parsing) >= window:
-                await write_oldest()
-            done += size
+            u.parsed = next(results)
+            if isinstance(u.parsed, tuple):
+                threads, record = u.parsed[0], u.parsed[1]
+                calls.append((threads, record, encode_time(store.now()), True))
+                owners.append(u)
+        written = await store.run_writes(bulk.write_file, calls) if calls else []
+        for u, outcome in zip(owners, written):
+            u.written = outcome
+        for u in chunk:
+            _report_unit(u, report, seen)
+            done += u.size
             if on_progress is not None:
-                on_progress(done, total, str(f.path))
+                on_progress(done, total, str(u.path))
+
+    try:
+        submit()
         while parsing:
-            await write_oldest()
+            chunk, future = parsing[0]
+            parsed = await future
+            parsing.popleft()
+            submit()
+            if writing is not None:
+                await writing
+            writing = asyncio.ensure_future(write(chunk, parsed))
         if writing is not None:
             await writing
     finally:
-        for future in parsing:
+        for _, future in parsing:
             future.cancel()
+        if writing is not None and not writing.done():
+            writing.cancel()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
         # One transaction for the whole run: subagents or forks imported before the thread
@@ -228,9 +257,134 @@ def _finish(conn: sqlite3.Connection, link: bool) -> None:
 
 
 PROCESS_THRESHOLD = 32_000_000
-"""Bytes to import from which parsing moves to a separate process."""
+"""Bytes to parse from which parsing moves to a separate process."""
+CHUNK_BYTES = 2_000_000
+"""About how many bytes of files one parse task in the separate process reads."""
+THREAD_CHUNK_BYTES = 1_000_000
 
-_Prepared = tuple[Path, list[bulk.ParsedThread], bulk.FileRecord]
+
+@dataclass
+class _Unit:
+    """One file of an import run, from its stat to what writing it did."""
+
+    path: Path
+    format: str
+    key: str | None = None
+    """The resolved path, the `import_files` key; None when the file cannot be read."""
+    size: int = 0
+    stat: os.stat_result | None = None
+    errors: list[LineError] = field(default_factory=list)
+    job: ReadPlan | None = None
+    """Where to read from; None when there is nothing new (or nothing to read)."""
+    parsed: Any = None
+    """(threads, record, errors, pending) from the parser, or the OSError it met."""
+    written: Any = None
+    """The bulk writer's results, or the sqlite3.Error it met."""
+
+
+def _stat_files(files: list[SessionFile]) -> list[_Unit]:
+    """Each file's resolved path and stat: one lstat per file and one realpath per folder."""
+    folders: dict[str, str] = {}
+    units = []
+    for f in files:
+        u = _Unit(f.path, f.format)
+        units.append(u)
+        text = str(f.path)
+        try:
+            st = os.lstat(text)
+            if stat_module.S_ISLNK(st.st_mode):
+                u.key = os.path.realpath(text)
+                st = os.stat(u.key)
+            else:
+                parent, name = os.path.split(text)
+                real = folders.get(parent)
+                if real is None:
+                    real = folders[parent] = os.path.realpath(parent or ".")
+                u.key = os.path.join(real, name)
+        except FileNotFoundError:
+            u.key = None
+            u.errors.append(LineError(text, 0, "no such file or folder"))
+            continue
+        except OSError as exc:
+            u.key = None
+            u.errors.append(LineError(text, 0, f"cannot read: {exc.strerror or exc}"))
+            continue
+        u.stat = st
+        u.size = st.st_size
+    return units
+
+
+def _plan_unit(u: _Unit, records: dict[str, Any]) -> None:
+    """Where to read a file from (its `import_files` row); no job when nothing is new."""
+    if u.key is None:
+        return
+    try:
+        read_plan = plan(Path(u.key), records.get(u.key), u.format, u.stat)
+    except OSError as exc:
+        u.errors.append(LineError(str(u.path), 0, f"cannot read: {exc.strerror or exc}"))
+        return
+    if not read_plan.unchanged:
+        u.job = read_plan
+
+
+async def _check_restarts(store: Any, units: list[_Unit]) -> None:
+    """A file whose thread was deleted in Grove is read again from the start.
+
+    Its saved state names messages that are gone; the thread comes back as the session grows.
+    """
+    keyed = [(u, u.format, u.job.state) for u in units if u.job is not None and u.job.state is not None]
+    if not keyed:
+        return
+    exists = await store.run_read(_threads_exist, [(fmt, state) for _, fmt, state in keyed])
+    for (u, _, _), found in zip(keyed, exists):
+        if not found and u.job is not None:
+            u.job.state, u.job.offset, u.job.line_count, u.job.head_hash = None, 0, 0, ""
+
+
+def _chunks(units: list[_Unit], limit: int) -> list[list[_Unit]]:
+    """Consecutive runs of files of about `limit` bytes to parse (files stay in order)."""
+    chunks: list[list[_Unit]] = []
+    current: list[_Unit] = []
+    size = 0
+    for u in units:
+        current.append(u)
+        if u.job is not None:
+            size += max(0, u.size - u.job.offset)
+        if size >= limit:
+            chunks.append(current)
+            current, size = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _report_unit(u: _Unit, report: ImportReport, seen: set[int]) -> None:
+    """Add what importing one file did to the report (files are reported in order)."""
+    report.errors += u.errors
+    parsed = u.parsed
+    if u.job is None or parsed is None:
+        return
+    if isinstance(parsed, OSError):
+        report.errors.append(LineError(str(u.path), 0, f"cannot read: {parsed.strerror or parsed}"))
+        return
+    threads, record, errors, pending = parsed
+    report.files += 1
+    report.errors += errors
+    report.pending += pending
+    if record.offset == 0 and record.line_count == 0 and not threads and record.size == 0:
+        report.errors.append(LineError(str(u.path), 0, "empty file"))
+    if isinstance(u.written, sqlite3.Error):
+        report.errors.append(LineError(str(u.path), 0, f"could not be written: {u.written}"))
+        return
+    for r in u.written or ():
+        if r.created or r.added or r.updated or r.head_moved:
+            if r.thread_id not in seen:
+                seen.add(r.thread_id)
+                report.threads.append(r.thread_id)
+            if r.created:
+                report.created.append(r.thread_id)
+        report.messages += r.added
+        report.updated_messages += r.updated
 
 
 def _process_pool() -> ProcessPoolExecutor | None:
@@ -249,50 +403,25 @@ def _size(path: Path) -> int:
 
 async def import_file(store: Any, path: Path, fmt: str, report: ImportReport) -> None:
     """Import one file (its new lines) in one transaction."""
-    job = await _plan_job(store, path, fmt, report)
-    if job is None:
-        return
-    prepared = await _run_job(job, None, report)
-    if prepared is not None:
-        await _commit(store, prepared, report)
-        await store.run_write(_finish, False)
+    sub = await import_paths(store, [path], format=fmt)
+    report.threads += [t for t in sub.threads if t not in report.threads]
+    report.created += sub.created
+    report.messages += sub.messages
+    report.updated_messages += sub.updated_messages
+    report.files += sub.files
+    report.errors += sub.errors
+    report.pending += sub.pending
 
 
-async def _plan_job(
-    store: Any, path: Path, fmt: str, report: ImportReport, records: dict[str, Any] | None = None
-) -> tuple[Path, str, Any] | None:
-    """Where to read a file from (its `import_files` row); None when nothing is new."""
-    key = str(path.resolve())
-    row = records.get(key) if records is not None else await store.run_read(load_record, key)
-    try:
-        read_plan = plan(path.resolve(), row, fmt)
-    except OSError as exc:
-        report.errors.append(LineError(str(path), 0, f"cannot read: {exc.strerror or exc}"))
-        return None
-    if read_plan.unchanged:
-        return None
-    if read_plan.state is not None and not await store.run_read(_thread_exists, fmt, read_plan.state):
-        # Its thread was deleted in Grove: the saved state names messages that are gone, so
-        # the file is read again from the start (the thread comes back as the session grows).
-        read_plan.state, read_plan.offset, read_plan.line_count, read_plan.head_hash = None, 0, 0, ""
-    return path, fmt, read_plan
-
-
-async def _run_job(job: tuple[Path, str, Any], pool: ProcessPoolExecutor | None, report: ImportReport) -> _Prepared | None:
-    """Parse a planned file on a worker thread or in the pool's process."""
-    path, fmt, read_plan = job
-    loop = asyncio.get_running_loop()
-    try:
-        threads, record, errors, pending = await loop.run_in_executor(pool, _parse_job, path, fmt, read_plan)
-    except OSError as exc:
-        report.errors.append(LineError(str(path), 0, f"cannot read: {exc.strerror or exc}"))
-        return None
-    report.files += 1
-    report.errors += errors
-    report.pending += pending
-    if record.offset == 0 and record.line_count == 0 and not threads and record.size == 0:
-        report.errors.append(LineError(str(path), 0, "empty file"))
-    return path, threads, record
+def _parse_chunk(jobs: list[tuple[Path, str, ReadPlan]]) -> list[Any]:
+    """Parse a few planned files (on a worker thread or in the pool's process)."""
+    out: list[Any] = []
+    for path, fmt, read_plan in jobs:
+        try:
+            out.append(_parse_job(path, fmt, read_plan))
+        except OSError as exc:
+            out.append(exc)
+    return out
 
 
 def _parse_job(
@@ -309,22 +438,8 @@ def _parse_job(
     return threads, record, errors, pending
 
 
-async def _commit(store: Any, prepared: _Prepared, report: ImportReport) -> None:
-    """Write a parsed file in one transaction and add what it did to the report."""
-    path, threads, record = prepared
-    try:
-        results = await store.run_write(bulk.write_file, threads, record, encode_time(store.now()), True)
-    except sqlite3.Error as exc:
-        report.errors.append(LineError(str(path), 0, f"could not be written: {exc}"))
-        return
-    for r in results:
-        if r.created or r.added or r.updated or r.head_moved:
-            if r.thread_id not in report.threads:
-                report.threads.append(r.thread_id)
-            if r.created and r.thread_id not in report.created:
-                report.created.append(r.thread_id)
-        report.messages += r.added
-        report.updated_messages += r.updated
+def _threads_exist(conn: sqlite3.Connection, keyed: list[tuple[str, dict[str, Any]]]) -> list[bool]:
+    return [_thread_exists(conn, fmt, state) for fmt, state in keyed]
 
 
 def _thread_exists(conn: sqlite3.Connection, fmt: str, state: dict[str, Any]) -> bool:

@@ -99,9 +99,10 @@ def _head_hash(path: Path, length: int) -> str:
     return f"{len(head)}:{hashlib.sha1(head).hexdigest()}"
 
 
-def plan(path: Path, row: tuple[Any, ...] | None, fmt: str) -> ReadPlan:
-    """Decide where to read `path` from, given its stored `import_files` row."""
-    st = path.stat()
+def plan(path: Path, row: tuple[Any, ...] | None, fmt: str, st: os.stat_result | None = None) -> ReadPlan:
+    """Decide where to read `path` from, given its stored `import_files` row (and its stat)."""
+    if st is None:
+        st = path.stat()
     p = ReadPlan(str(path), st.st_size, st.st_mtime)
     if row is None:
         return p
