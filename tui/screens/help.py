@@ -52,13 +52,15 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, groups: list[tuple[str, list[BindingType]]], keymap: dict[str, str]) -> None:
         super().__init__()
         self._groups = groups
-        self._keymap = keymap
+        self._key_overrides = keymap
+        self.table = key_table(groups, keymap)
+        """The table of keys the screen shows."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help") as box:
             box.border_title = Content("Keys")
             box.border_subtitle = Content("escape closes · ctrl+p finds any command by name")
-            yield Static(key_table(self._groups, self._keymap), id="help-table")
+            yield Static(self.table, id="help-table")
 
     def action_close(self) -> None:
         self.dismiss(None)

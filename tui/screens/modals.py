@@ -42,15 +42,15 @@ class ComposerScreen(ModalScreen[Composed | None]):
         self.role = role
         """The role the message will be sent as."""
         self._text = text
-        self._context = context
+        self._context_text = context
         self._cursor_blink = cursor_blink
 
     def compose(self) -> ComposeResult:
         with Vertical(id="composer") as box:
             box.border_title = Content(self._title)
             box.border_subtitle = Content("ctrl+s send · ctrl+r role · escape cancel")
-            if self._context:
-                yield Static(Text(clean(self._context), style="dim", no_wrap=True, overflow="ellipsis"), id="composer-context")
+            if self._context_text:
+                yield Static(Text(clean(self._context_text), style="dim", no_wrap=True, overflow="ellipsis"), id="composer-context")
             yield Static(id="composer-role")
             area = TextArea(self._text, id="composer-text", soft_wrap=True, show_line_numbers=False)
             area.cursor_blink = self._cursor_blink
