@@ -58,7 +58,7 @@ class GroveApp(App[None]):
     TITLE = "Grove"
     COMMANDS = App.COMMANDS | {GroveCommands}
     BINDINGS = [
-        Binding("ctrl+p", "command_palette", "Commands", id="app.command_palette"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.command_palette"),
     ]
 
     def __init__(

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.keys import key_to_character
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -22,6 +23,16 @@ def _bindings(source: Iterable[BindingType]) -> list[Binding]:
         else:
             found.extend(Binding.make_bindings([item]))
     return found
+
+
+def _shown_key(key: str) -> str:
+    """How a key looks to a person: `?` for question_mark, `[` for left_square_bracket."""
+    if "+" in key:
+        return key
+    if key == "slash":
+        return "/"
+    character = key_to_character(key)
+    return character if character and character.isprintable() and character != " " else key
 
 
 def key_table(groups: list[tuple[str, list[BindingType]]], keymap: dict[str, str]) -> Table:
@@ -39,7 +50,7 @@ def key_table(groups: list[tuple[str, list[BindingType]]], keymap: dict[str, str
             if binding.id:
                 seen.add(binding.id)
             keys = keymap.get(binding.id or "", binding.key) if binding.id else binding.key
-            shown = ", ".join(k.strip() for k in keys.split(","))
+            shown = ", ".join(_shown_key(k.strip()) for k in keys.split(","))
             table.add_row(Text(shown), Text(binding.description or (binding.action if isinstance(binding.action, str) else "")))
     return table
 

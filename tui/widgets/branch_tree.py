@@ -30,7 +30,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store import Message, Role, Thread
+from store import Message, Thread
 
 from ..safe_text import clean_line
 from .lines import one_line
@@ -263,12 +263,9 @@ class BranchTree(ScrollView, can_focus=True):
             text.append("○ ", style=style("branch-tree--off-path"))
         label = f"{run.count} msgs" if run.count > 1 else run.first.role.value
         text.append(label + " ", style=style("branch-tree--count"))
-        first_user = run.first
-        if run.first.role is not Role.USER and run.count > 1 and run.first.parent_id is None:
-            first_user = run.first
-        text.append(f"“{_words(first_user)}”", style=style("branch-tree--count" if run.on_path else "branch-tree--off-path"))
-        if run.has_head:
-            text.append(" ◀ head", style=style("branch-tree--head"))
+        if run.has_head:  # before the words, so a narrow pane never cuts it off
+            text.append("◀ head ", style=style("branch-tree--head"))
+        text.append(f"“{_words(run.first)}”", style=style("branch-tree--count" if run.on_path else "branch-tree--off-path"))
         return one_line(text, width, self.app.console, self.rich_style)
 
 

@@ -262,6 +262,23 @@ class Transcript(ScrollView, can_focus=True):
         index = max(0, min(index, len(self._path) - 1))
         return index, y - self._offsets[index]
 
+    def _make_exact(self, index: int) -> int:
+        """Render message `index` so its height is exact; the change in height."""
+        if self._exact[index]:
+            return 0
+        message = self._path[index]
+        expanded = message.id in self._expanded
+        real = len(self._body(message, self._layout_width, expanded)) + 2
+        self._known[(message.id, expanded)] = real
+        self._exact[index] = True
+        delta = real - self._heights[index]
+        self._heights[index] = real
+        return delta
+
+    def _patch_offsets(self) -> None:
+        self._offsets = [0, *itertools.accumulate(self._heights)]
+        self.virtual_size = Size(self._layout_width, max(1, self._offsets[-1]))
+
     def _settle(self) -> None:
         """Render the blocks on screen so their heights are exact; patch the layout."""
         if not self._path:
@@ -275,23 +292,15 @@ class Transcript(ScrollView, can_focus=True):
         shift = 0
         changed = False
         while index < len(self._path) and offset < top + shift + height:
-            if not self._exact[index]:
-                message = self._path[index]
-                expanded = message.id in self._expanded
-                real = len(self._body(message, self._layout_width, expanded)) + 2
-                self._known[(message.id, expanded)] = real
-                self._exact[index] = True
-                delta = real - self._heights[index]
-                if delta:
-                    self._heights[index] = real
-                    changed = True
-                    if offset < top:
-                        shift += delta
+            delta = self._make_exact(index)
+            if delta:
+                changed = True
+                if offset < top:
+                    shift += delta
             offset += self._heights[index]
             index += 1
         if changed:
-            self._offsets = [0, *itertools.accumulate(self._heights)]
-            self.virtual_size = Size(self._layout_width, max(1, self._offsets[-1]))
+            self._patch_offsets()
         if shift:
             new_y = max(0, min(top + shift, self._offsets[-1] - height))
             self.set_reactive(ScrollView.scroll_y, new_y)
@@ -320,12 +329,27 @@ class Transcript(ScrollView, can_focus=True):
         self.post_message(self.Selected(self, self.selected))
 
     def scroll_to_cursor(self) -> None:
-        """Scroll so the selected message's header (and as much of it as fits) shows."""
+        """Scroll so the selected message's header (and as much of it as fits) shows.
+
+        The blocks a screen above and below the selection are rendered first, so the
+        offsets the scroll uses are the ones the screen will be drawn with.
+        """
         if not self._path or not 0 <= self.cursor < len(self._path):
             return
+        if self._width() != self._layout_width:
+            self._relayout()
+        view = max(1, self.size.height)
+        changed = bool(self._make_exact(self.cursor))
+        for step in (-1, 1):
+            index, covered = self.cursor + step, 0
+            while 0 <= index < len(self._path) and covered < view:
+                changed = bool(self._make_exact(index)) or changed
+                covered += self._heights[index]
+                index += step
+        if changed:
+            self._patch_offsets()
         top = self._offsets[self.cursor]
         height = self._heights[self.cursor]
-        view = max(1, self.size.height)
         region = Region(0, top, 1, max(1, min(height, view)))
         self.scroll_to_region(region, animate=False, force=True, x_axis=False, immediate=True)
 

@@ -1,0 +1,88 @@
+"""Snapshots of the app's screens on the demo data (fixed clocks, UTC, no cursor blink)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui_helpers import make_app, settle
+
+BRANCH_POINT = 373
+
+
+def _select(app: Any, message_id: int) -> None:
+    transcript = app.main.transcript
+    transcript.focus()
+    transcript.cursor = next(i for i, m in enumerate(transcript.path) if m.id == message_id)
+
+
+def test_main_screen(demo_db: Path, snap_compare: Any) -> None:
+    """You should see Threads (12, the login thread and its freezegun fork under it), the
+    login thread's transcript ending at the head, and the Tree tab with three branches."""
+    assert snap_compare(make_app(demo_db), terminal_size=(160, 45), run_before=settle)
+
+
+def test_branch_point_shows_its_siblings(demo_db: Path, snap_compare: Any) -> None:
+    """You should see the selected assistant reply marked ‹2/3› after `]`, with the title
+    saying branch 1 of 3 and the Tree marking the middle branch as the active path."""
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        _select(pilot.app, BRANCH_POINT)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_db), terminal_size=(160, 45), run_before=run_before)
+
+
+def test_composer(demo_db: Path, snap_compare: Any) -> None:
+    """You should see the composer titled "Fork after #373" over the main screen, role
+    user, with two typed lines."""
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        _select(pilot.app, BRANCH_POINT)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press(*"Try an injected clock", "enter", *"and keep the TTL")
+        await pilot.pause()
+
+    assert snap_compare(make_app(demo_db), terminal_size=(120, 36), run_before=run_before)
+
+
+def test_rewind_confirmation(demo_db: Path, snap_compare: Any) -> None:
+    """You should see "Rewind to #373 …?" saying 7 messages leave the active path and
+    stay as a branch, with y/enter and n/escape."""
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        _select(pilot.app, BRANCH_POINT)
+        await pilot.press("r")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_db), terminal_size=(120, 36), run_before=run_before)
+
+
+def test_help_screen(demo_db: Path, snap_compare: Any) -> None:
+    """You should see the Keys screen: every binding grouped by pane (Anywhere first)."""
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_db), terminal_size=(120, 50), run_before=run_before)
+
+
+def test_empty_database_welcome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, snap_compare: Any) -> None:
+    """You should see the welcome: what Grove is, the database ~/empty.db, and d (demo),
+    i (import: no sessions found here), n (new thread), q (quit)."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert snap_compare(make_app(tmp_path / "empty.db"), terminal_size=(100, 30), run_before=settle)
+
+
+def test_narrow_terminal(demo_db: Path, snap_compare: Any) -> None:
+    """You should see at 80×24 only Threads and the Transcript; the side pane is folded away."""
+    assert snap_compare(make_app(demo_db), terminal_size=(80, 24), run_before=settle)
