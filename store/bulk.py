@@ -51,6 +51,16 @@ class ParsedMessage:
     """`data` already encoded (parsers do it on their own thread, off the writer's)."""
 
 
+MessageRow = tuple[str, str | None, str, str, str | None, str, str]
+"""(key, parent_key, role, content, data JSON, status, created_at text) of a new message."""
+
+
+def message_row(m: ParsedMessage) -> MessageRow:
+    """A parsed message as the tuple the writer inserts."""
+    data_json = m.data_json if m.data_json is not None else encode_json(m.data)
+    return (m.key, m.parent_key, m.role, m.content, data_json, m.status, encode_time(m.created_at))
+
+
 @dataclass
 class ParsedCheckpoint:
     """A checkpoint carried by a full-fidelity (Grove JSON) import."""
@@ -84,6 +94,9 @@ class ParsedThread:
     source_key: str
     messages: list[ParsedMessage] = field(default_factory=list)
     """New messages, parents before children."""
+    rows: list[MessageRow] | None = None
+    """The new messages already flattened (`message_row`), in place of `messages`: importers
+    do it where they parse, so the writer gets plain tuples (cheap to send between processes)."""
     updates: list[ParsedMessage] = field(default_factory=list)
     """Messages already imported whose content or data changed."""
     title: str | None = None
@@ -138,6 +151,8 @@ class FileRecord:
     line_count: int
     head_hash: str
     state: dict[str, Any] | None = None
+    state_json: str | None = None
+    """`state` already encoded (by the parser, off the writer's thread); used instead of it."""
 
 
 def write_file(
@@ -179,7 +194,9 @@ def write_file(
                 record.offset,
                 record.line_count,
                 record.head_hash,
-                json.dumps(record.state, separators=(",", ":")) if record.state is not None else None,
+                record.state_json
+                if record.state_json is not None
+                else json.dumps(record.state, separators=(",", ":")) if record.state is not None else None,
                 stamp,
             ),
         )
@@ -259,35 +276,25 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
     batch: dict[str, list[Any]] = {}  # key -> row (mutable: child_count filled as children come)
     rows: list[list[Any]] = []
     parent_bumps: dict[int, int] = {}
-    for m in parsed.messages:
-        if m.key in existing or m.key in batch:
+    for key, parent_key, role, content, data_json, status, created_text in (
+        parsed.rows if parsed.rows is not None else map(message_row, parsed.messages)
+    ):
+        if key in batch or key in existing:
             continue
         parent_id: int | None = None
         depth = 0
-        if m.parent_key is not None:
-            if m.parent_key in batch:
-                prow = batch[m.parent_key]
+        if parent_key is not None:
+            prow = batch.get(parent_key)
+            if prow is not None:
                 parent_id, depth = prow[0], prow[9] + 1
                 prow[10] += 1
-            elif m.parent_key in existing:
-                pid, pdepth, _ = existing[m.parent_key]
+            elif parent_key in existing:
+                pid, pdepth, _ = existing[parent_key]
                 parent_id, depth = pid, pdepth + 1
                 parent_bumps[pid] = parent_bumps.get(pid, 0) + 1
-        new_row = [
-            next_id,
-            thread_id,
-            parent_id,
-            m.role,
-            m.content,
-            m.data_json if m.data_json is not None else encode_json(m.data),
-            m.status,
-            encode_time(m.created_at),
-            m.key,
-            depth,
-            0,
-        ]
+        new_row = [next_id, thread_id, parent_id, role, content, data_json, status, created_text, key, depth, 0]
         next_id += 1
-        batch[m.key] = new_row
+        batch[key] = new_row
         rows.append(new_row)
     if rows:
         conn.execute("UPDATE fts_control SET paused = 1")

@@ -34,6 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic_core import from_json as fast_loads
+from pydantic_core import to_json as fast_dumps
+
 from .. import bulk
 from ..rows import encode_json, encode_time
 from . import chatgpt, claude_code, codex, grove_json
@@ -464,20 +467,48 @@ def _parse(
     name = str(path)
     feed = parser.feed
     for number, raw in reader:
-        obj = decode_line(raw, name, number, errors)
-        if obj is not None:
-            try:
-                feed(number, obj)
-            except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
-                errors.append(LineError(name, number, f"unexpected shape ({type(exc).__name__}: {exc})"))
+        # pydantic_core's JSON parser is about twice as fast as json.loads and gives the
+        # same objects; whatever it refuses (invalid JSON or UTF-8, a BOM, lone surrogates,
+        # deep nesting) goes through json.loads, which decides and words the error.
+        try:
+            obj = fast_loads(raw, cache_strings="keys")
+        except ValueError:
+            obj = decode_line(raw, name, number, errors)
+            if obj is None:
+                continue
+        if obj.__class__ is not dict:
+            decode_line(raw, name, number, errors)  # "not a JSON object"
+            continue
+        try:
+            feed(number, obj)
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
+            errors.append(LineError(name, number, f"unexpected shape ({type(exc).__name__}: {exc})"))
     errors += reader.errors
     pending += reader.pending
     threads = parser.finish()
     for thread in threads:
-        for message in thread.messages:
-            message.data_json = encode_json(message.data)
-            message.data = {}  # encoded once; not carried twice across a process boundary
-    return threads, reader.record(fmt, parser.state())
+        # Flattened here (data and times encoded) so the writer only inserts tuples.
+        thread.rows = [
+            (m.key, m.parent_key, m.role, m.content, encode_data(m.data), m.status, encode_time(m.created_at))
+            for m in thread.messages
+        ]
+        thread.messages = []
+    record = reader.record(fmt, parser.state())
+    record.state_json = json.dumps(record.state, separators=(",", ":")) if record.state is not None else None
+    record.state = None
+    return threads, record
+
+
+def encode_data(value: dict[str, Any]) -> str | None:
+    """`encode_json` of a message's data, three times faster: pydantic_core writes the same
+    JSON text (floats may spell their exponent without a '+' or leading 0); what it refuses
+    (a lone surrogate) goes through json.dumps."""
+    if not value:
+        return None
+    try:
+        return fast_dumps(value).decode()
+    except Exception:  # noqa: BLE001 - any refusal: the standard encoder decides
+        return encode_json(value)
 
 
 def _parse_document(path: Path, fmt: str, read_plan: Any, errors: list[LineError]) -> tuple[list[bulk.ParsedThread], bulk.FileRecord]:
