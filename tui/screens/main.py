@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState
 from store import Checkpoint, Event, Message, Role, Store, StoreError, Thread, ThreadStatus
 
 from ..safe_text import clean_line
-from ..widgets.branch_tree import BranchTree
+from ..widgets.branch_tree import BranchTree, children_of
 from ..widgets.checkpoint_list import CheckpointList
 from ..widgets.thread_list import ThreadList
 from ..widgets.timeline import Timeline
@@ -65,16 +65,14 @@ class ThreadView:
     branch: int
     """1-based index of the head's branch among the thread's leaves (0 when empty)."""
     branches: int
+    children: dict[int | None, list[Message]]
+    """Each message's children, oldest first (roots under None)."""
 
 
 def view_of(thread: Thread, messages: list[Message]) -> ThreadView:
     """Active path, ‹n/m› of each path message and "branch k of n" from a thread's messages."""
     by_id = {m.id: m for m in messages}
-    children: dict[int | None, list[Message]] = {}
-    for message in messages:
-        children.setdefault(message.parent_id, []).append(message)
-    for kids in children.values():
-        kids.sort(key=lambda m: (m.created_at, m.id))
+    children = children_of(messages)
     path: list[Message] = []
     cursor = thread.current_leaf_id
     seen: set[int] = set()
@@ -85,10 +83,10 @@ def view_of(thread: Thread, messages: list[Message]) -> ThreadView:
     path.reverse()
     siblings: dict[int, SiblingInfo] = {}
     for message in path:
-        kids = children.get(message.parent_id, [])
+        kids = children.get(message.parent_id if message.parent_id in by_id else None, [])
         if len(kids) > 1:
             siblings[message.id] = (next(i for i, k in enumerate(kids) if k.id == message.id) + 1, len(kids))
-    leaves = sorted((m for m in messages if not children.get(m.id)), key=lambda m: (m.created_at, m.id))
+    leaves = sorted((m for m in messages if m.id not in children), key=lambda m: (m.created_at, m.id))
     branch = 0
     if path:
         # The head's branch: the newest leaf at or under the head.
@@ -102,7 +100,7 @@ def view_of(thread: Thread, messages: list[Message]) -> ThreadView:
             stack.extend(kids)
         assert best is not None
         branch = next((i + 1 for i, leaf in enumerate(leaves) if leaf.id == best.id), 0)
-    return ThreadView(thread, messages, path, siblings, branch, len(leaves))
+    return ThreadView(thread, messages, path, siblings, branch, len(leaves), children)
 
 
 class MainScreen(Screen[None]):
@@ -289,7 +287,7 @@ class MainScreen(Screen[None]):
         if select_index is not None and 0 <= select_index < len(view.path):
             select_id = view.path[select_index].id
         self.transcript.show_path(view.thread, view.path, view.siblings, select_id=select_id)
-        self.query_one(BranchTree).show_tree(view.thread, view.messages)
+        self.query_one(BranchTree).show_tree(view.thread, view.messages, view.children)
         self.thread_list.mark_open(view.thread.id)
         self._show_transcript_title()
 

@@ -39,6 +39,15 @@ FIRST_WORDS = 8
 
 
 @dataclass(frozen=True)
+class _Prefix:
+    """One level of tree lines, linked to the levels above (shared, so deep trees stay cheap)."""
+
+    up: _Prefix | None
+    text: str
+    """`│ ` when the ancestor at this level has siblings below it, else two spaces."""
+
+
+@dataclass(frozen=True)
 class Run:
     """A collapsed chain of messages: one line of the tree."""
 
@@ -46,10 +55,36 @@ class Run:
     last: Message
     count: int
     depth: int
-    guide: str
-    """The tree lines drawn before the node (`│ ├─`)."""
+    prefix: _Prefix | None
+    last_sibling: bool
     on_path: bool
     has_head: bool
+
+    def guide(self, max_levels: int = 1_000_000) -> str:
+        """The tree lines before the node (`│ ├─`), at most `max_levels` levels deep."""
+        if self.depth == 0:
+            return ""
+        parts = ["└─" if self.last_sibling else "├─"]
+        node = self.prefix
+        while node is not None and len(parts) < max_levels:
+            parts.append(node.text)
+            node = node.up
+        if node is not None:
+            parts.append("…")
+        return "".join(reversed(parts))
+
+
+def children_of(messages: list[Message]) -> dict[int | None, list[Message]]:
+    """Each message's children, oldest first (roots under None)."""
+    ids = {m.id for m in messages}
+    children: dict[int | None, list[Message]] = {}
+    for message in messages:
+        parent = message.parent_id if message.parent_id in ids else None
+        children.setdefault(parent, []).append(message)
+    for kids in children.values():
+        if len(kids) > 1:
+            kids.sort(key=lambda m: (m.created_at, m.id))
+    return children
 
 
 def _words(message: Message) -> str:
@@ -58,15 +93,13 @@ def _words(message: Message) -> str:
     return text + ("…" if len(words) > FIRST_WORDS else "")
 
 
-def build_runs(messages: list[Message], head_id: int | None) -> list[Run]:
+def build_runs(
+    messages: list[Message], head_id: int | None, children: dict[int | None, list[Message]] | None = None
+) -> list[Run]:
     """The runs of a thread's tree in display order (depth first, oldest child first)."""
     by_id = {m.id: m for m in messages}
-    children: dict[int | None, list[Message]] = {}
-    for message in messages:
-        parent = message.parent_id if message.parent_id in by_id else None
-        children.setdefault(parent, []).append(message)
-    for kids in children.values():
-        kids.sort(key=lambda m: (m.created_at, m.id))
+    if children is None:
+        children = children_of(messages)
     on_path: set[int] = set()
     cursor = head_id
     while cursor is not None and cursor in by_id and cursor not in on_path:
@@ -75,8 +108,8 @@ def build_runs(messages: list[Message], head_id: int | None) -> list[Run]:
     runs: list[Run] = []
     # Stack entries: (first message of the run, depth, guide prefix for it, is last sibling).
     roots = children.get(None, [])
-    stack: list[tuple[Message, int, str, bool]] = [
-        (m, 0, "", i == len(roots) - 1) for i, m in reversed(list(enumerate(roots)))
+    stack: list[tuple[Message, int, _Prefix | None, bool]] = [
+        (m, 0, None, i == len(roots) - 1) for i, m in reversed(list(enumerate(roots)))
     ]
     while stack:
         first, depth, prefix, last_sibling = stack.pop()
@@ -89,13 +122,8 @@ def build_runs(messages: list[Message], head_id: int | None) -> list[Run]:
             seen.add(last.id)
             count += 1
             has_head = has_head or last.id == head_id
-        if depth == 0:
-            guide = ""
-            child_prefix = ""
-        else:
-            guide = prefix + ("└─" if last_sibling else "├─")
-            child_prefix = prefix + ("  " if last_sibling else "│ ")
-        runs.append(Run(first, last, count, depth, guide, first.id in on_path, has_head))
+        child_prefix = None if depth == 0 else _Prefix(prefix, "  " if last_sibling else "│ ")
+        runs.append(Run(first, last, count, depth, prefix, last_sibling, first.id in on_path, has_head))
         kids = [k for k in children.get(last.id, []) if k.id not in seen]
         for i, kid in reversed(list(enumerate(kids))):
             stack.append((kid, depth + 1, child_prefix, i == len(kids) - 1))
@@ -167,13 +195,15 @@ class BranchTree(ScrollView, can_focus=True):
         """The run under the cursor."""
         return self._runs[self.cursor] if 0 <= self.cursor < len(self._runs) else None
 
-    def show_tree(self, thread: Thread | None, messages: list[Message]) -> None:
+    def show_tree(
+        self, thread: Thread | None, messages: list[Message], children: dict[int | None, list[Message]] | None = None
+    ) -> None:
         """Show the tree of `messages` (all of `thread`'s); the cursor goes to the head's run,
         or stays on the same run when the same thread is shown again."""
         previous = self.selected
         same = thread is not None and self._thread is not None and self._thread.id == thread.id
         self._thread = thread
-        self._runs = build_runs(messages, thread.current_leaf_id) if thread is not None else []
+        self._runs = build_runs(messages, thread.current_leaf_id, children) if thread is not None else []
         self._cache.clear()
         self.virtual_size = Size(self.size.width, max(1, len(self._runs)))
         target = next((i for i, r in enumerate(self._runs) if r.has_head), 0)
@@ -252,9 +282,7 @@ class BranchTree(ScrollView, can_focus=True):
 
     def _line(self, run: Run, width: int) -> Strip:
         style = self.get_component_rich_style
-        guide = run.guide
-        if len(guide) > width // 2:  # very deep trees: keep the nearest levels
-            guide = "…" + guide[-(width // 2) + 1 :]
+        guide = run.guide(max(1, width // 4))  # very deep trees: the nearest levels only
         text = Text(no_wrap=True, end="")
         text.append(" " + guide, style=style("branch-tree--guide"))
         if run.on_path:
@@ -269,4 +297,4 @@ class BranchTree(ScrollView, can_focus=True):
         return one_line(text, width, self.app.console, self.rich_style)
 
 
-__all__ = ["BranchTree", "Run", "build_runs"]
+__all__ = ["BranchTree", "Run", "build_runs", "children_of"]

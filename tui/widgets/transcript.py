@@ -324,8 +324,15 @@ class Transcript(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ keys
 
     def watch_cursor(self, old: int, new: int) -> None:
+        before = round(self.scroll_y)
         self.scroll_to_cursor()
-        self.refresh()
+        if round(self.scroll_y) == before:
+            for index in (old, new):  # only the two blocks whose marker changed
+                if 0 <= index < len(self._path):
+                    top = self._offsets[index] - before
+                    self.refresh(Region(0, top, self.size.width, self._heights[index]))
+        else:
+            self.refresh()
         self.post_message(self.Selected(self, self.selected))
 
     def scroll_to_cursor(self) -> None:
