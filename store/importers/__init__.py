@@ -494,8 +494,13 @@ def _parse(
         ]
         thread.messages = []
     record = reader.record(fmt, parser.state())
-    record.state_json = json.dumps(record.state, separators=(",", ":")) if record.state is not None else None
-    record.state = None
+    if record.state is not None:
+        # Kept as JSON (the parser's whole state: a map of every uuid seen, …), encoded here.
+        try:
+            record.state_json = fast_dumps(record.state).decode()
+        except Exception:  # noqa: BLE001 - any refusal: the standard encoder decides
+            record.state_json = json.dumps(record.state, separators=(",", ":"))
+        record.state = None
     return threads, record
 
 

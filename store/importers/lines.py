@@ -22,6 +22,7 @@ from ..bulk import FileRecord
 
 HEAD_BYTES = 4096
 MAX_LINE_BYTES = 64 * 1024 * 1024
+READ_BLOCK = 8 * 1024 * 1024
 """Lines longer than this are reported and skipped (a 10 MB tool result is imported)."""
 
 
@@ -140,12 +141,17 @@ class LineReader:
     line_count: int = 0
     pending: list[LineError] = field(default_factory=list)
     errors: list[LineError] = field(default_factory=list)
+    _head: bytes | None = None
+    """The file's first bytes, when this round read it from the start."""
 
     def __post_init__(self) -> None:
         self.offset = self.plan.offset
         self.line_count = self.plan.line_count
 
     def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        # The file is read in large blocks and split on b"\n" (what iterating a binary file
+        # does, without a Python-level readline per line). Lines are yielded without their
+        # newline.
         path = self.plan.path
         with open(path, "rb") as f:
             continuation = False
@@ -154,40 +160,73 @@ class LineReader:
                 # newline arrives first now, and is not a line of its own.
                 f.seek(self.offset - 1)
                 continuation = f.read(1) != b"\n"
+            else:
+                self._head = b""
             f.seek(self.offset)
-            for raw in f:
-                if continuation:
-                    continuation = False
-                    if raw == b"\n" or raw == b"\r\n":
-                        self.offset += len(raw)
+            carried: list[bytes] = []  # the start of a line that continues in the next block
+            while True:
+                block = f.read(READ_BLOCK)
+                if self._head == b"" and block:
+                    self._head = block[:HEAD_BYTES]
+                if not block:
+                    break
+                if b"\n" not in block:
+                    carried.append(block)
+                    continue
+                if carried:
+                    carried.append(block)
+                    block = b"".join(carried)
+                parts = block.split(b"\n")
+                last = parts.pop()
+                carried = [last] if last else []
+                for part in parts:
+                    size = len(part) + 1
+                    if continuation:
+                        continuation = False
+                        if not part or part == b"\r":
+                            self.offset += size
+                            continue
+                    number = self.line_count + 1
+                    self.offset += size
+                    self.line_count = number
+                    if size > MAX_LINE_BYTES:
+                        self.errors.append(LineError(path, number, f"line is {size // 1_000_000} MB, over the limit; skipped"))
                         continue
+                    if not part or part.isspace():
+                        continue
+                    yield number, part
+            rest = b"".join(carried)
+            if rest:
+                # The last line has no newline: the writer may still be writing it, so it
+                # is left for next time unless it is already a complete JSON object.
                 number = self.line_count + 1
-                if not raw.endswith(b"\n"):
-                    # The writer may still be writing it: leave it unless it is complete JSON.
-                    if not raw.strip():
-                        self.offset += len(raw)
-                        break
-                    try:
-                        complete = isinstance(json.loads(raw), dict)
-                    except ValueError:
-                        complete = False
-                    if not complete:
-                        self.pending.append(LineError(path, number, "incomplete last line (no newline yet); left for the next import"))
-                        break
-                self.offset += len(raw)
+                if not rest.strip():
+                    self.offset += len(rest)
+                    return
+                try:
+                    complete = isinstance(json.loads(rest), dict)
+                except ValueError:
+                    complete = False
+                if not complete:
+                    self.pending.append(LineError(path, number, "incomplete last line (no newline yet); left for the next import"))
+                    return
+                self.offset += len(rest)
                 self.line_count = number
-                if len(raw) > MAX_LINE_BYTES:
-                    self.errors.append(LineError(path, number, f"line is {len(raw) // 1_000_000} MB, over the limit; skipped"))
-                    continue
-                if raw.isspace():
-                    continue
-                yield number, raw
+                if len(rest) > MAX_LINE_BYTES:
+                    self.errors.append(LineError(path, number, f"line is {len(rest) // 1_000_000} MB, over the limit; skipped"))
+                    return
+                yield number, rest
 
     def record(self, fmt: str, state: dict[str, Any] | None) -> FileRecord:
         """The `import_files` row to store once this round is written."""
         head_hash = self.plan.head_hash
         if not head_hash or int(head_hash.split(":", 1)[0]) < HEAD_BYTES:
-            head_hash = _head_hash(Path(self.plan.path), min(HEAD_BYTES, self.offset))
+            length = min(HEAD_BYTES, self.offset)
+            if self._head is not None and len(self._head) >= length:
+                head = self._head[:length]
+                head_hash = f"{len(head)}:{hashlib.sha1(head).hexdigest()}"
+            else:
+                head_hash = _head_hash(Path(self.plan.path), length)
         return FileRecord(
             path=self.plan.path,
             format=fmt,
