@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Region
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
@@ -404,6 +405,20 @@ class MainScreen(Screen[None]):
         tabs.active = SIDE_TABS[(SIDE_TABS.index(tabs.active) + 1) % len(SIDE_TABS)]
         if side_has_focus:
             self._panes()[-1].focus()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        # A list in a hidden tab has no size, so it could not scroll to its cursor when
+        # its data arrived; do it once the tab is on screen.
+        self.call_after_refresh(self._reveal_side_cursors)
+
+    def _reveal_side_cursors(self) -> None:
+        timeline = self.query_one(Timeline)
+        if timeline.size.height and timeline.selected is not None:
+            timeline.scroll_to_region(Region(0, timeline.cursor, 1, 1), animate=False, force=True, x_axis=False)
+        tree = self.query_one(BranchTree)
+        if tree.size.height and tree.selected is not None:
+            tree.scroll_to_region(Region(0, tree.cursor, 1, 1), animate=False, force=True, x_axis=False)
 
     def action_toggle_side(self) -> None:
         """Show or hide the side pane."""
