@@ -591,3 +591,24 @@ async def test_search_jumps_to_a_message(demo_db: Path) -> None:
         selected = main(app).transcript.selected
         assert selected is not None and "expiry" in selected.content.lower()
         assert main(app).thread.title == LOGIN
+
+
+async def test_keys_can_be_remapped_by_binding_id(demo_db: Path) -> None:
+    app = make_app(demo_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        app.set_keymap({"main.undo": "z"})
+        thread_id = main(app).thread.id
+        select(app, BRANCH_POINT)
+        await pilot.press("r", "y")
+        await settle(pilot)
+        await pilot.press("z")
+        await settle(pilot)
+        assert (await app.store.get_thread(thread_id)).current_leaf_id != BRANCH_POINT
+
+
+async def test_a_folder_instead_of_a_database_ends_with_a_message(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+    assert app.return_code == 1

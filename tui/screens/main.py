@@ -308,6 +308,8 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="poll", exit_on_error=False)
     async def check_for_changes(self) -> None:
         """Refresh what another connection changed (another process, or our own writes)."""
+        if any(w.group in ("thread", "threads") and w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in self.workers):
+            return  # a load is under way (after our own write, say); look again next tick
         version = await self.store.data_version()
         if version == self._data_version:
             return
