@@ -9,6 +9,7 @@ and snapshots are deterministic; `cursor_blink=False` keeps snapshots still.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import tempfile
 from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
@@ -146,8 +147,10 @@ def run(db_path: Path | str | None, *, demo: bool = False, follow: bool = False)
         follow: reserved for following sessions as agents write them (accepted, ignored).
     """
     del follow
+    demo_folder: Path | None = None
     if demo:
         path = _demo_db()
+        demo_folder = path.parent
     elif db_path is None:
         from .paths import default_db_path
 
@@ -160,7 +163,11 @@ def run(db_path: Path | str | None, *, demo: bool = False, follow: bool = False)
         print(f"grove: cannot create {path.parent}: {error}")
         return 1
     app = GroveApp(path)
-    app.run()
+    try:
+        app.run()
+    finally:
+        if demo_folder is not None:  # the demo is throwaway: leave nothing behind
+            shutil.rmtree(demo_folder, ignore_errors=True)
     return app.return_code or 0
 
 
