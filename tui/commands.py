@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from functools import partial
 
+from typing import TYPE_CHECKING
+
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from .screens.main import MainScreen
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Fork after the selected message", "fork", "Write a new message after the selected one (a new branch)"),
@@ -34,8 +39,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 class GroveCommands(Provider):
     """Grove's actions for the command palette."""
 
-    def _main(self):  # type: ignore[no-untyped-def]
-        from .screens.main import MainScreen
+    def _main(self) -> MainScreen | None:
+        from .screens.main import MainScreen  # here, not at the top: the app imports this module
 
         for screen in reversed(self.app.screen_stack):
             if isinstance(screen, MainScreen):
