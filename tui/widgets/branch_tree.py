@@ -282,7 +282,7 @@ class BranchTree(ScrollView, can_focus=True):
 
     def _line(self, run: Run, width: int) -> Strip:
         style = self.get_component_rich_style
-        guide = run.guide(max(1, width // 4))  # very deep trees: the nearest levels only
+        guide = run.guide(max(2, min(8, width // 8)))  # very deep trees: the nearest levels only
         text = Text(no_wrap=True, end="")
         text.append(" " + guide, style=style("branch-tree--guide"))
         if run.on_path:
