@@ -12,9 +12,11 @@ The public entry points, for the CLI, the app's import screen and a future `grov
 - `discover_sessions(home=None) -> list[SessionFile]` finds the session files in the
   standard places (`~/.claude/projects`, `~/.codex/sessions`).
 
-Each file is parsed off the event loop (a worker thread; a separate process once an import
-is over 32 MB, so that parsing and writing use both cores), then written in one
-transaction by `store.bulk.write_file` together with its `import_files` row. Bad input never
+Files are parsed off the event loop in chunks of a few MB (a worker thread; a separate
+process once an import is over 32 MB, so that parsing and writing use both cores), then
+each file is written in one transaction by `store.bulk.write_file` together with its
+`import_files` row (a chunk's transactions in one hop to the writer's thread). The new
+messages are indexed for search once, at the end of the run. Bad input never
 stops an import: each problem is an `ImportReport.errors` entry (file, line, reason), and an
 incomplete last line is listed in `ImportReport.pending` and read next time.
 """
