@@ -15,12 +15,16 @@ from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.content import Content
 
 from store import Store, StoreError
+from store.follow import FollowChange, Follower
 
 from .commands import GroveCommands
+from .safe_text import clean_line
 from .screens.main import MainScreen
 from .screens.modals import ComposerScreen, ConfirmScreen, PromptScreen
 from .widgets.branch_tree import BranchTree
@@ -72,6 +76,7 @@ class GroveApp(App[None]):
         tz: tzinfo | None = None,
         cursor_blink: bool = True,
         poll_interval: float | None = 0.25,
+        follow: bool | list[Path] = False,
     ) -> None:
         """The app on `db_path` (or on an already open `store`).
 
@@ -83,6 +88,8 @@ class GroveApp(App[None]):
             tz: the zone message times are shown in (default: local).
             cursor_blink: blink the cursor of text fields (off for snapshots).
             poll_interval: seconds between checks for changes by other processes (None: never).
+            follow: keep importing sessions as agents write them — True for the standard
+                folders (~/.claude/projects, ~/.codex/sessions), or the paths to watch.
         """
         super().__init__()
         if db_path is None and store is None:
@@ -98,6 +105,10 @@ class GroveApp(App[None]):
         self.tz = tz
         self.cursor_blink = cursor_blink
         self.poll_interval = poll_interval
+        self.follow = follow
+        self.follower: Follower | None = None
+        """The follower importing live sessions, while one runs."""
+        self._follow_stop = asyncio.Event()
 
     async def on_mount(self) -> None:
         if self.store is None:
@@ -115,8 +126,44 @@ class GroveApp(App[None]):
                 poll_interval=self.poll_interval,
             )
         )
+        if self.follow:
+            self.follow_sessions()
+
+    @work(exclusive=True, group="follow", exit_on_error=False)
+    async def follow_sessions(self) -> None:
+        """Import session files as they grow, in the background.
+
+        The follower writes through the app's own store; the main screen's poll of
+        `data_version` then redraws what changed, keeping the selection and scroll, so
+        nothing the person is doing is disturbed. New sessions get a notification.
+        """
+        paths = self.follow if isinstance(self.follow, list) else None
+        follower = Follower(self.store, paths)
+        try:
+            follower.check()
+        except FileNotFoundError as error:
+            self.notify(str(error), title="Not following", severity="warning")
+            return
+        self.follower = follower
+        # Stopped through its event on unmount: cancelling it mid-wait would leave the
+        # watcher's thread to finish on its own time.
+        await follower.run(self._followed, self._follow_stop)
+
+    async def _followed(self, change: FollowChange) -> None:
+        for thread_id in change.created:
+            thread = await self.store.get_thread(thread_id)
+            self.notify(Content(clean_line(thread.title or "Untitled")), title="New session")
+        if change.errors:
+            first = change.errors[0]
+            more = f" (and {len(change.errors) - 1} more)" if len(change.errors) > 1 else ""
+            self.notify(
+                Content(f"{clean_line(first.file)}:{first.line}: {clean_line(first.reason)}{more}"),
+                title="Lines not imported",
+                severity="warning",
+            )
 
     async def on_unmount(self) -> None:
+        self._follow_stop.set()
         if self._owns_store and self.store is not None:
             await self.store.close()
 
@@ -144,9 +191,8 @@ def run(db_path: Path | str | None, *, demo: bool = False, follow: bool = False)
     Args:
         db_path: the database (None: the default, `$GROVE_DB` or the user data folder).
         demo: open a freshly generated demo database in a temporary folder instead.
-        follow: reserved for following sessions as agents write them (accepted, ignored).
+        follow: keep importing the standard session folders as agents write them.
     """
-    del follow
     demo_folder: Path | None = None
     if demo:
         path = _demo_db()
@@ -162,7 +208,7 @@ def run(db_path: Path | str | None, *, demo: bool = False, follow: bool = False)
     except OSError as error:
         print(f"grove: cannot create {path.parent}: {error}")
         return 1
-    app = GroveApp(path)
+    app = GroveApp(path, follow=follow)
     try:
         app.run()
     finally:

@@ -45,7 +45,12 @@ async def settle(pilot: Any) -> None:
     quiet = 0
     for _ in range(2000):
         await pilot.pause()
-        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        busy = [
+            w
+            for w in app.workers
+            # The follower (`--follow`) runs until the app ends: never wait for it.
+            if w.state in (WorkerState.PENDING, WorkerState.RUNNING) and w.group != "follow"
+        ]
         if isinstance(app.screen, ModalScreen):
             busy = [w for w in busy if w.group != "op"]
         plain = [w for w in busy if w.group != "op"]

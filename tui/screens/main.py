@@ -368,11 +368,15 @@ class MainScreen(Screen[None]):
             self.load_threads()
             return
         recent = await self.store.list_threads(include_archived=True, limit=RECENT_PAGE)
-        fresh = [t for t in recent if t.updated_at >= self._latest]
-        if len(fresh) == len(recent):
+        by_id = {t.id: t for t in self._threads}
+        # What differs from the rows on screen (an import of an older session growing
+        # under --follow keeps its old updated_at, so "newer" alone would miss it).
+        fresh = [t for t in recent if by_id.get(t.id) != t]
+        # Nothing on the first page changed, yet the database did: the change is further
+        # down. Or the whole page changed: there may be more. Either way, reload it all.
+        if not fresh or len(fresh) == len(recent):
             self.load_threads()
             return
-        by_id = {t.id: t for t in self._threads}
         for thread in fresh:
             if self._passes(thread):
                 by_id[thread.id] = thread
