@@ -42,7 +42,7 @@ from pydantic_core import to_json as fast_dumps
 from .. import bulk
 from ..rows import encode_json, encode_time
 from . import chatgpt, claude_code, codex, grove_json
-from .lines import LineError, LineReader, ReadPlan, decode_line, load_records, plan
+from .lines import LineError, LineReader, ReadPlan, decode_line, has_surrogate_escape, load_records, plan, scrub_surrogates
 
 FORMATS = ("claude-code", "codex", "chatgpt", "grove")
 
@@ -220,7 +220,7 @@ async def import_paths(
                 threads, record = u.parsed[0], u.parsed[1]
                 calls.append((threads, record, encode_time(store.now()), True))
                 owners.append(u)
-        written = await store.run_writes(bulk.write_file, calls) if calls else []
+        written = await store.run_writes(_write_file, calls) if calls else []
         for u, outcome in zip(owners, written):
             u.written = outcome
         for u in chunk:
@@ -253,6 +253,24 @@ async def import_paths(
         # file's transaction only recorded its id range in `fts_pending`).
         await store.run_write(_finish, bool(report.threads))
     return report
+
+
+class WriteFailed(sqlite3.Error):
+    """Writing one file failed with an error that is not SQLite's (a value sqlite3 cannot bind…)."""
+
+
+def _write_file(conn: sqlite3.Connection, *args: Any) -> list[bulk.WriteResult]:
+    """`bulk.write_file`, where any failure rolls back that file alone and is reported for it.
+
+    `run_writes` gives an `sqlite3.Error` in the file's place and goes on with the other
+    files; anything else would abort the whole run, so it is raised as one (`WriteFailed`).
+    """
+    try:
+        return bulk.write_file(conn, *args)
+    except sqlite3.Error:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+        raise WriteFailed(f"{type(exc).__name__}: {exc}") from exc
 
 
 def _finish(conn: sqlite3.Connection, link: bool) -> None:
@@ -482,6 +500,8 @@ def _parse(
             decode_line(raw, name, number, errors)  # "not a JSON object"
             continue
         try:
+            if has_surrogate_escape(raw):
+                obj = scrub_surrogates(obj)  # lone surrogates: U+FFFD (see scrub_surrogates)
             feed(number, obj)
         except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
             errors.append(LineError(name, number, f"unexpected shape ({type(exc).__name__}: {exc})"))
@@ -538,5 +558,11 @@ def _parse_document(path: Path, fmt: str, read_plan: Any, errors: list[LineError
     except RecursionError:
         errors.append(LineError(str(path), 0, "JSON nested too deeply"))
         return [], record
+    if has_surrogate_escape(raw):
+        try:
+            doc = scrub_surrogates(doc)
+        except RecursionError:
+            errors.append(LineError(str(path), 0, "JSON nested too deeply"))
+            return [], record
     module = grove_json if fmt == "grove" else chatgpt
     return module.parse_document(path, doc, errors), record

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bulk import ParsedMessage, ParsedThread
-from .lines import LineError, preview
+from .lines import LineError, preview, scrub_surrogates
 
 SOURCE = "claude-code"
 TITLE_CHARS = 80
@@ -567,7 +567,8 @@ def _agent_description(path: Path) -> str | None:
     description = data.get("description")
     agent_type = data.get("agentType")
     if isinstance(description, str) and description:
-        return f"{agent_type}: {description}" if isinstance(agent_type, str) and agent_type else description
+        title = f"{agent_type}: {description}" if isinstance(agent_type, str) and agent_type else description
+        return scrub_surrogates(title)  # a lone surrogate would fail the write (see there)
     return None
 
 

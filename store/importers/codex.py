@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bulk import ParsedMessage, ParsedThread
-from .lines import LineError, preview
+from .lines import LineError, preview, scrub_surrogates
 
 SOURCE = "codex"
 TITLE_CHARS = 80
@@ -230,6 +230,8 @@ class CodexParser:
             if isinstance(raw_input, str) and itype == "function_call":
                 try:
                     parsed_input = json.loads(raw_input)
+                    if "\\u" in raw_input:
+                        parsed_input = scrub_surrogates(parsed_input)
                 except ValueError:
                     parsed_input = raw_input
             name = payload.get("name") or itype.replace("_call", "")

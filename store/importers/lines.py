@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -256,6 +257,35 @@ def decode_line(raw: bytes, path: str, number: int, errors: list[LineError]) -> 
         errors.append(LineError(path, number, f"not a JSON object (a {type(obj).__name__})"))
         return None
     return obj
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+"""A JSON `\\ud800`..`\\udfff` escape in raw bytes (may also match an escaped backslash
+followed by "ud8..": that only costs a needless scrub)."""
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_surrogate_escape(raw: bytes) -> bool:
+    """Whether raw JSON may decode to a string with a lone surrogate (cheap; rarely true)."""
+    return b"\\u" in raw and _SURROGATE_ESCAPE.search(raw) is not None
+
+
+def scrub_surrogates(value: Any) -> Any:
+    """`value` with each lone UTF-16 surrogate in its strings (keys too) replaced by U+FFFD.
+
+    JSON allows a `\\ud800` escape with no pair (a truncated emoji, fuzzed input), and
+    json.loads returns it as a lone surrogate, which is no valid UTF-8: sqlite3 refuses to
+    bind it (UnicodeEncodeError) and the whole file's transaction would fail. U+FFFD keeps
+    the rest of the text readable and searchable, the way invalid bytes are shown elsewhere.
+    A valid pair (`\\ud83d\\ude00`) was already joined into one character by the decoder.
+    """
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {scrub_surrogates(k): scrub_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub_surrogates(v) for v in value]
+    return value
 
 
 def file_size(path: str) -> int:
