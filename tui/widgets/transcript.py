@@ -20,9 +20,9 @@ import bisect
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from datetime import datetime, timezone, tzinfo
 
-from rich.markdown import Markdown
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -39,6 +39,9 @@ from store import Message, MessageStatus, Role, Thread
 
 from ..safe_text import clean, clean_line
 from .lines import one_line
+
+if TYPE_CHECKING:  # rich.markdown pulls in pygments: imported when the first Markdown message renders
+    from rich.markdown import Markdown
 
 FOLD_OVER = 14
 """A body longer than this many lines folds."""
@@ -509,6 +512,8 @@ class Transcript(ScrollView, can_focus=True):
                 text.append(f"  (+{more} lines · enter)", style=style("transcript--fold"))
             return [Strip([pad, *one_line(text, inner, self.app.console, Style())])]
         if message.role is Role.ASSISTANT and not is_tool(message):
+            from rich.markdown import Markdown
+
             renderable: Text | Markdown = Markdown(clean(message.content), hyperlinks=False, code_theme="monokai")
         else:
             base = style("transcript--tool-line") if is_tool(message) else Style()
