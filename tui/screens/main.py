@@ -48,6 +48,8 @@ RECENT_PAGE = 100
 FULL_RELOAD_SECONDS = 5.0
 """While changes keep coming, reload the whole thread list at most this often."""
 THREAD_LIMIT = 1_000_000
+FIRST_PAGE = 200
+"""On start, this many of the newest threads are shown before the whole list is read."""
 SIDE_AUTO_WIDTH = 110
 """Below this many columns the side pane folds away (p shows it)."""
 THREADS_AUTO_WIDTH = 70
@@ -260,13 +262,21 @@ class MainScreen(Screen[None]):
     async def load_threads(self, first: bool = False, select_id: int | None = None) -> None:
         """Load every thread that passes the filters into the thread list."""
         status = STATUS_FILTERS[self.status_filter]
-        threads = await self.store.list_threads(
-            status=status,
-            source=SOURCE_FILTERS[self.source_filter],
-            include_archived=self.archive_filter == 1,
-            archived_only=self.archive_filter == 2,
-            limit=THREAD_LIMIT,
-        )
+        filters: dict[str, Any] = {
+            "status": status,
+            "source": SOURCE_FILTERS[self.source_filter],
+            "include_archived": self.archive_filter == 1,
+            "archived_only": self.archive_filter == 2,
+        }
+        paged = False
+        if first:  # paint a screenful first; reading every thread takes a while on a big database
+            page = await self.store.list_threads(**filters, limit=FIRST_PAGE)
+            if len(page) == FIRST_PAGE:
+                paged = True
+                self.thread_list.show_threads(page)
+        threads = await self.store.list_threads(**filters, limit=THREAD_LIMIT)
+        if paged and self.thread_list.cursor == 0:  # the cursor never moved: start at the top, as without the page
+            self.thread_list.show_threads([])
         self._threads = threads
         self._total = await self.store.count_threads(include_archived=True)
         self._latest = max((t.updated_at for t in threads), default=None)
