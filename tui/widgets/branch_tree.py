@@ -182,13 +182,21 @@ class BranchTree(ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._thread: Thread | None = None
-        self._runs: list[Run] = []
+        self._built: list[Run] = []
+        self._pending: tuple[list[Message], int | None, dict[int | None, list[Message]] | None, int | None] | None = None
+        """A tree to build when it is first needed: while the pane is hidden it costs nothing."""
         self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(1024)
 
     @property
     def runs(self) -> list[Run]:
         """The lines of the tree."""
         return self._runs
+
+    @property
+    def _runs(self) -> list[Run]:
+        if self._pending is not None:
+            self._build()
+        return self._built
 
     @property
     def selected(self) -> Run | None:
@@ -200,18 +208,35 @@ class BranchTree(ScrollView, can_focus=True):
     ) -> None:
         """Show the tree of `messages` (all of `thread`'s); the cursor goes to the head's run,
         or stays on the same run when the same thread is shown again."""
-        previous = self.selected
         same = thread is not None and self._thread is not None and self._thread.id == thread.id
+        previous = self.selected if same else None
         self._thread = thread
-        self._runs = build_runs(messages, thread.current_leaf_id, children) if thread is not None else []
+        self._built = []
+        self._pending = (messages, thread.current_leaf_id, children, previous.first.id if previous else None) if thread is not None else None
+        if self._pending is None or self.is_on_screen:
+            self._build()
+        else:  # hidden (another tab, or the side pane folded): built when shown
+            self._cache.clear()
+            self.refresh()
+
+    def _build(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            messages, head_id, children, previous_first = pending
+            self._built = build_runs(messages, head_id, children)
+        runs = self._built
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, max(1, len(self._runs)))
-        target = next((i for i, r in enumerate(self._runs) if r.has_head), 0)
-        if same and previous is not None:
-            target = next((i for i, r in enumerate(self._runs) if r.first.id == previous.first.id), target)
+        self.virtual_size = Size(self.size.width, max(1, len(runs)))
+        target = next((i for i, r in enumerate(runs) if r.has_head), 0)
+        if pending is not None and previous_first is not None:
+            target = next((i for i, r in enumerate(runs) if r.first.id == previous_first), target)
         self.set_reactive(BranchTree.cursor, target)
         self.call_after_refresh(self._scroll_to_cursor)
         self.refresh()
+
+    def on_show(self) -> None:
+        if self._pending is not None:
+            self._build()
 
     def action_cursor_down(self) -> None:
         """Next run."""
