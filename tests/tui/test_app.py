@@ -567,7 +567,7 @@ async def test_a_thread_another_process_appends_to_grows_on_screen(demo_db: Path
         selected_before = transcript.cursor = 3
         async with Store.open(demo_db) as other:
             written = await other.append(thread_id, "user", "written by another process")
-        for _ in range(200):  # bounded wait for the poller (every 50 ms), not a fixed sleep
+        for _ in range(750):  # bounded (15 s, for a loaded CI machine) wait for the 50 ms poller, not a fixed sleep
             await pilot.pause(0.02)
             if transcript.path and transcript.path[-1].id == written.id:
                 break
