@@ -31,7 +31,7 @@ from typing import Any
 
 from .models import EventKind
 from .rows import encode_json, encode_time
-from .store import add_event, index_pending
+from .transactions import add_event, index_pending
 
 
 @dataclass
