@@ -33,6 +33,7 @@ from textual.strip import Strip
 from store import Message, Thread
 
 from ..safe_text import clean_line
+from .cursor import CursorKeys
 from .lines import one_line
 
 FIRST_WORDS = 8
@@ -130,7 +131,7 @@ def build_runs(
     return runs
 
 
-class BranchTree(ScrollView, can_focus=True):
+class BranchTree(CursorKeys, ScrollView, can_focus=True):
     """The runs of a thread's tree with a cursor; enter moves the head to a run."""
 
     COMPONENT_CLASSES = {
@@ -238,23 +239,9 @@ class BranchTree(ScrollView, can_focus=True):
         if self._pending is not None:
             self._build()
 
-    def action_cursor_down(self) -> None:
-        """Next run."""
-        if self.cursor < len(self._runs) - 1:
-            self.cursor += 1
-
-    def action_cursor_up(self) -> None:
-        """Previous run."""
-        if self.cursor > 0:
-            self.cursor -= 1
-
-    def action_cursor_first(self) -> None:
-        """First run."""
-        self.cursor = 0
-
-    def action_cursor_last(self) -> None:
-        """Last run."""
-        self.cursor = max(0, len(self._runs) - 1)
+    @property
+    def cursor_count(self) -> int:
+        return len(self._runs)
 
     def action_choose(self) -> None:
         """Ask the app to move the head to the selected run."""

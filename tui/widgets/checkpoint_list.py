@@ -32,6 +32,7 @@ from store import Checkpoint, CheckpointKind, Message, Thread
 
 from ..safe_text import clean_line
 from ..timefmt import relative_time
+from .cursor import CursorKeys
 
 Clock = Callable[[], datetime]
 
@@ -61,7 +62,7 @@ class _Row:
     """0: name line, 1: message line, 2: note line."""
 
 
-class CheckpointList(ScrollView, can_focus=True):
+class CheckpointList(CursorKeys, ScrollView, can_focus=True):
     """A thread's checkpoints with a cursor; enter restores, `b` branches, `d` deletes."""
 
     COMPONENT_CLASSES = {
@@ -214,23 +215,9 @@ class CheckpointList(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ keys
 
-    def action_cursor_down(self) -> None:
-        """Select the next (older) checkpoint."""
-        if self.cursor < len(self._checkpoints) - 1:
-            self.cursor += 1
-
-    def action_cursor_up(self) -> None:
-        """Select the previous (newer) checkpoint."""
-        if self.cursor > 0:
-            self.cursor -= 1
-
-    def action_cursor_first(self) -> None:
-        """Select the newest checkpoint."""
-        self.cursor = 0
-
-    def action_cursor_last(self) -> None:
-        """Select the oldest checkpoint."""
-        self.cursor = max(0, len(self._checkpoints) - 1)
+    @property
+    def cursor_count(self) -> int:
+        return len(self._checkpoints)
 
     def action_restore(self) -> None:
         """Ask the app to move the head to the selected checkpoint."""

@@ -27,6 +27,7 @@ from store import Thread, ThreadStatus
 
 from ..safe_text import clean_line
 from ..timefmt import relative_time
+from .cursor import CursorKeys
 from .lines import one_line
 
 STATUS_GLYPHS: dict[ThreadStatus, str] = {
@@ -77,7 +78,7 @@ def arrange(threads: list[Thread]) -> list[Row]:
     return rows
 
 
-class ThreadList(ScrollView, can_focus=True):
+class ThreadList(CursorKeys, ScrollView, can_focus=True):
     """The threads with a cursor; enter opens the thread under it."""
 
     COMPONENT_CLASSES = {
@@ -186,28 +187,13 @@ class ThreadList(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ keys
 
-    def action_cursor_down(self) -> None:
-        """Next thread."""
-        if self.cursor < len(self._rows) - 1:
-            self.cursor += 1
-
-    def action_cursor_up(self) -> None:
-        """Previous thread."""
-        if self.cursor > 0:
-            self.cursor -= 1
-
-    def action_cursor_first(self) -> None:
-        """First thread."""
-        self.cursor = 0
-
-    def action_cursor_last(self) -> None:
-        """Last thread."""
-        self.cursor = max(0, len(self._rows) - 1)
+    @property
+    def cursor_count(self) -> int:
+        return len(self._rows)
 
     def action_page(self, direction: int) -> None:
         """A screen further down (or up)."""
-        step = max(1, self.size.height - 1) * direction
-        self.cursor = max(0, min(len(self._rows) - 1, self.cursor + step))
+        self.move_cursor_by(max(1, self.size.height - 1) * direction)
 
     def action_choose(self) -> None:
         """Open the thread under the cursor."""

@@ -29,6 +29,7 @@ from store import Event, EventKind, Thread
 
 from ..safe_text import clean_line
 from ..timefmt import relative_time
+from .cursor import CursorKeys
 
 Clock = Callable[[], datetime]
 
@@ -141,7 +142,7 @@ def undone_seqs(events_: list[Event]) -> set[int]:
     return seqs
 
 
-class Timeline(ScrollView, can_focus=True):
+class Timeline(CursorKeys, ScrollView, can_focus=True):
     """A thread's events with a cursor; enter asks the app to jump to that state."""
 
     COMPONENT_CLASSES = {
@@ -263,31 +264,17 @@ class Timeline(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ keys
 
-    def action_cursor_down(self) -> None:
-        """Select the next (newer) event."""
-        if self.cursor < len(self._events) - 1:
-            self.cursor += 1
-
-    def action_cursor_up(self) -> None:
-        """Select the previous (older) event."""
-        if self.cursor > 0:
-            self.cursor -= 1
-
-    def action_cursor_first(self) -> None:
-        """Select the oldest event."""
-        self.cursor = 0
-
-    def action_cursor_last(self) -> None:
-        """Select the newest event."""
-        self.cursor = max(0, len(self._events) - 1)
+    @property
+    def cursor_count(self) -> int:
+        return len(self._events)
 
     def action_page_down(self) -> None:
         """Move the cursor a page down."""
-        self.cursor = min(max(0, len(self._events) - 1), self.cursor + max(1, self.size.height - 1))
+        self.move_cursor_by(max(1, self.size.height - 1))
 
     def action_page_up(self) -> None:
         """Move the cursor a page up."""
-        self.cursor = max(0, self.cursor - max(1, self.size.height - 1))
+        self.move_cursor_by(-max(1, self.size.height - 1))
 
     def action_choose(self) -> None:
         """Ask the app to jump to the state the selected event led to."""
