@@ -1,0 +1,347 @@
+"""What `Message.data` and `Event.data` hold, and the accessors every reader uses.
+
+`data` is a JSON object kept beside each message and event. Importers, the demo, the
+transactions, the CLI, the exporters and every widget write and read it through the names
+here, so one spelling of each key exists in the code base. Readers never trust a payload:
+every accessor tolerates a missing key or a value of the wrong type (data written by an
+older Grove, or a Grove JSON file edited by hand) and answers an empty value.
+
+A message's **kind** says what it is to a reader, beyond its role:
+
+| kind | role | what it is |
+|---|---|---|
+| prompt | user | text a person typed |
+| reply | assistant | the agent's answer: prose and/or tool calls (`tool_calls`) |
+| tool_result | tool | the output of one or more tool calls (`tool_results`) |
+| thinking | assistant | a reasoning summary (Codex); Claude Code's thinking is `thinking` on a reply |
+| command | user / system | a slash command or bash-mode entry and its output (`command`) |
+| meta | system | an entry the agent wrote for itself (caveats, hook output, injected context) |
+| compact_boundary | system | where a compaction cut the conversation: shown as a divider |
+| compact_summary | system | the summary a compaction continued from |
+| instructions | system | developer / system instructions (Codex) |
+| context | system | environment context the agent injected (Codex) |
+| notice | system | any other system entry worth showing (model change, API error…) |
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from enum import Enum
+from typing import Any, TypedDict
+
+
+class MessageKind(str, Enum):
+    """What a message is to a reader (see the module docstring)."""
+
+    PROMPT = "prompt"
+    REPLY = "reply"
+    TOOL_RESULT = "tool_result"
+    THINKING = "thinking"
+    COMMAND = "command"
+    META = "meta"
+    COMPACT_BOUNDARY = "compact_boundary"
+    COMPACT_SUMMARY = "compact_summary"
+    INSTRUCTIONS = "instructions"
+    CONTEXT = "context"
+    NOTICE = "notice"
+
+
+#: Kinds that are part of the conversation proper; the rest is structure around it.
+CONVERSATION_KINDS = frozenset({MessageKind.PROMPT, MessageKind.REPLY, MessageKind.TOOL_RESULT, MessageKind.THINKING})
+
+#: Kinds written with an explicit `kind` key; prompt, reply and tool_result follow from the role.
+_EXPLICIT_KINDS = {k.value: k for k in MessageKind}
+# Older spellings still found in databases written before this module existed.
+_EXPLICIT_KINDS["reasoning"] = MessageKind.THINKING
+
+
+class ToolCall(TypedDict, total=False):
+    """One tool call of a reply."""
+
+    id: str | None
+    """The source's call id (`tool_use.id`, Codex `call_id`): pairs the call with its result."""
+    name: str | None
+    input: Any
+    """The call's arguments as the agent sent them (usually an object; a string for some)."""
+
+
+class ToolResult(TypedDict, total=False):
+    """The output of one tool call."""
+
+    tool_use_id: str | None
+    """The id of the call this answers."""
+    output: str
+    """The whole output, as text (the message's content holds only its first line)."""
+    is_error: bool
+
+
+class Usage(TypedDict, total=False):
+    """Token counts of the API reply a message came from (Anthropic's names)."""
+
+    input_tokens: int
+    output_tokens: int
+    cache_read_input_tokens: int
+    cache_creation_input_tokens: int
+
+
+class Command(TypedDict, total=False):
+    """A slash command (`/mcp`) or a bash-mode entry (`! ls`) and what it printed."""
+
+    name: str
+    """`/mcp`, `/clear`, or `!` for bash mode."""
+    args: str
+    output: str
+
+
+class MessageData(TypedDict, total=False):
+    """The keys a message's `data` may hold. All optional."""
+
+    kind: str
+    """A `MessageKind` value; absent for prompts, replies and tool results."""
+    tool_calls: list[ToolCall]
+    tool_results: list[ToolResult]
+    thinking: str
+    """Thinking text of a reply (never encrypted content)."""
+    usage: Usage
+    model: str
+    message_id: str
+    """The API reply's id (Claude Code `message.id`): usage counts once per reply id."""
+    uuid: str
+    """The source record's own id (Claude Code `uuid`)."""
+    uuids: list[str]
+    """Further source records merged into this message (one reply written as several lines)."""
+    command: Command
+    sidechain: bool
+    api_error: bool
+    agent_id: str
+    """The subagent this tool result spawned (Claude Code `toolUseResult.agentId`)."""
+    trigger: str
+    """What started a compaction (manual, auto)."""
+    pre_tokens: int
+    tool_name: str
+    """ChatGPT: the tool that wrote a tool message."""
+    spawned_threads: list[str]
+    """Codex: threads a collab tool call spawned."""
+
+
+class EventData(TypedDict, total=False):
+    """The keys an event's `data` may hold, by the event kinds that write them. All optional."""
+
+    title: Any
+    """thread_created: the title; thread_updated: {"from", "to"}."""
+    status: Any
+    """thread_updated: {"from", "to"}."""
+    via: str
+    """leaf_moved: set_leaf, switch_sibling, search, tree…"""
+    step: int
+    """leaf_moved via switch_sibling: +1 / -1."""
+    dropped: int
+    """rewound: how many messages left the active path."""
+    undoes_seq: int
+    """undone: the seq of the move it undid."""
+    undoes_kind: str
+    name: str
+    """checkpoint_*: the checkpoint's name."""
+    overwrote_message_id: int
+    """checkpoint_saved: the message a same-named checkpoint pointed at before."""
+    deleted: int
+    """branch_deleted: how many messages went."""
+    to_thread_id: int
+    """thread_forked (origin side): the new thread."""
+    from_thread_id: int
+    """thread_forked (copy side): the origin thread."""
+
+
+# --- message accessors ---------------------------------------------------------------
+
+
+def _list_of_dicts(value: Any) -> list[Any]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def message_kind(role: str, data: dict[str, Any]) -> MessageKind:
+    """The kind of a message with this role and data."""
+    explicit = data.get("kind") if isinstance(data, dict) else None
+    if isinstance(explicit, str) and explicit in _EXPLICIT_KINDS:
+        return _EXPLICIT_KINDS[explicit]
+    role = getattr(role, "value", role)
+    if role == "tool" or (isinstance(data, dict) and data.get("tool_results")):
+        return MessageKind.TOOL_RESULT
+    if role == "assistant":
+        return MessageKind.REPLY
+    if role == "user":
+        return MessageKind.PROMPT
+    return MessageKind.NOTICE
+
+
+def tool_calls(data: dict[str, Any]) -> list[ToolCall]:
+    """The tool calls of a reply, in order."""
+    return _list_of_dicts(data.get("tool_calls"))
+
+
+def tool_results(data: dict[str, Any]) -> list[ToolResult]:
+    """The tool results a message carries, in order."""
+    return _list_of_dicts(data.get("tool_results"))
+
+
+def thinking(data: dict[str, Any]) -> str:
+    """A reply's thinking text, or ''."""
+    value = data.get("thinking")
+    return value if isinstance(value, str) else ""
+
+
+def usage(data: dict[str, Any]) -> Usage | None:
+    """The token usage of the API reply this message came from, or None."""
+    value = data.get("usage")
+    return value if isinstance(value, dict) else None  # type: ignore[return-value]
+
+
+def usage_tokens(data: dict[str, Any]) -> tuple[int, int, int, int]:
+    """(input, output, cache read, cache write) tokens of the message's reply; zeros when unknown."""
+    u = usage(data) or {}
+
+    def count(*names: str) -> int:
+        for name in names:
+            value = u.get(name)
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+        return 0
+
+    return (
+        count("input_tokens", "prompt_tokens"),
+        count("output_tokens", "completion_tokens"),
+        count("cache_read_input_tokens", "cached_input_tokens"),
+        count("cache_creation_input_tokens"),
+    )
+
+
+def model(data: dict[str, Any]) -> str | None:
+    """The model that wrote a reply, when the source says."""
+    value = data.get("model")
+    return value if isinstance(value, str) and value else None
+
+
+def reply_id(data: dict[str, Any]) -> str | None:
+    """The API reply id (usage counts once per id), when the source has one."""
+    value = data.get("message_id")
+    return value if isinstance(value, str) and value else None
+
+
+def source_ids(data: dict[str, Any]) -> list[str]:
+    """The source records' own ids behind this message (first one first)."""
+    ids = [data["uuid"]] if isinstance(data.get("uuid"), str) else []
+    extra = data.get("uuids")
+    if isinstance(extra, list):
+        ids += [u for u in extra if isinstance(u, str)]
+    return ids
+
+
+def command(data: dict[str, Any]) -> Command | None:
+    """The slash command or bash-mode entry a message records, or None."""
+    value = data.get("command")
+    return value if isinstance(value, dict) else None  # type: ignore[return-value]
+
+
+def is_boundary(data: dict[str, Any]) -> bool:
+    """True for a compaction boundary (drawn as a divider)."""
+    return isinstance(data, dict) and data.get("kind") == MessageKind.COMPACT_BOUNDARY.value
+
+
+def is_error_result(result: ToolResult) -> bool:
+    """True when a tool result reports a failure."""
+    return result.get("is_error") is True
+
+
+# --- one-line summaries of tool calls --------------------------------------------------
+
+#: The input field that says most about a call of each well-known tool.
+_SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {
+    "Bash": ("command",),
+    "Read": ("file_path",),
+    "Write": ("file_path",),
+    "Edit": ("file_path",),
+    "MultiEdit": ("file_path",),
+    "NotebookEdit": ("notebook_path",),
+    "Glob": ("pattern",),
+    "Grep": ("pattern",),
+    "Task": ("description",),
+    "Agent": ("description",),
+    "WebFetch": ("url",),
+    "WebSearch": ("query",),
+    "TodoWrite": (),
+    "exec_command": ("cmd", "command"),
+    "shell": ("command", "cmd"),
+    "local_shell": ("command",),
+    "web_search": ("query",),
+    "update_plan": ("explanation",),
+    "view_image": ("path",),
+}
+
+_GENERIC_FIELDS = ("command", "cmd", "file_path", "path", "pattern", "query", "url", "description", "prompt")
+
+
+def _first_line(text: str, width: int = 120) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        # Codex shell calls pass argv; `bash -lc "…"` is shown as the script it runs.
+        if len(value) >= 3 and value[0] in ("bash", "sh", "zsh") and value[1] in ("-lc", "-c"):
+            return value[2]
+        return shlex.join(value)
+    return ""
+
+
+def patch_files(patch: str) -> int:
+    """How many files an `apply_patch` body touches."""
+    return sum(1 for line in patch.splitlines() if line.startswith(("*** Add File:", "*** Update File:", "*** Delete File:")))
+
+
+def tool_summary(call: ToolCall) -> str:
+    """A one-line summary of a call's input: `pytest -q tests/store`, `store/models.py`, `2 files`."""
+    name = call.get("name") or ""
+    raw = call.get("input")
+    if name == "apply_patch":
+        text = raw if isinstance(raw, str) else (raw.get("input") if isinstance(raw, dict) else None)
+        if isinstance(text, str):
+            n = patch_files(text)
+            return f"{n} file" if n == 1 else f"{n} files"
+    if name == "TodoWrite" and isinstance(raw, dict) and isinstance(raw.get("todos"), list):
+        n = len(raw["todos"])
+        return f"{n} todo" if n == 1 else f"{n} todos"
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return _first_line(raw)
+    if isinstance(raw, dict):
+        for field in _SUMMARY_FIELDS.get(name, ()) + _GENERIC_FIELDS:
+            text = _as_text(raw.get(field))
+            if text.strip():
+                return _first_line(text)
+        for value in raw.values():
+            text = _as_text(value)
+            if text.strip():
+                return _first_line(text)
+        return ""
+    return _first_line(_as_text(raw))
+
+
+def tool_input_text(call: ToolCall) -> str:
+    """A call's whole input as readable text: the script, the patch, or indented JSON."""
+    raw = call.get("input")
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, dict) and len(raw) == 1:
+        only = next(iter(raw.values()))
+        if isinstance(only, str):
+            return only
+    try:
+        return json.dumps(raw, indent=2, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return str(raw)
