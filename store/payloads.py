@@ -333,15 +333,21 @@ def tool_summary(call: ToolCall) -> str:
 
 
 def tool_input_text(call: ToolCall) -> str:
-    """A call's whole input as readable text: the script, the patch, or indented JSON."""
+    """A call's whole input as readable text: the script or patch itself, else `key: value` lines."""
     raw = call.get("input")
     if isinstance(raw, str):
+        try:
+            raw = json.loads(raw) if raw.lstrip().startswith("{") else raw
+        except ValueError:
+            pass
+    if isinstance(raw, str):
         return raw
-    if isinstance(raw, dict) and len(raw) == 1:
-        only = next(iter(raw.values()))
-        if isinstance(only, str):
-            return only
-    try:
-        return json.dumps(raw, indent=2, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        return str(raw)
+    if not isinstance(raw, dict):
+        return json.dumps(raw, ensure_ascii=False, default=str)
+    if len(raw) == 1 and isinstance(next(iter(raw.values())), str):
+        return next(iter(raw.values()))
+    lines: list[str] = []
+    for key, value in raw.items():
+        text = value if isinstance(value, str) else _as_text(value) or json.dumps(value, ensure_ascii=False, default=str)
+        lines.append(f"{key}:\n{text}" if "\n" in text else f"{key}: {text}")
+    return "\n".join(lines)

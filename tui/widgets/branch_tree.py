@@ -34,7 +34,7 @@ from store import Message, Thread
 
 from ..safe_text import clean_line
 from .cursor import CursorKeys
-from .lines import one_line
+from .lines import highlight, one_line
 
 FIRST_WORDS = 8
 
@@ -147,8 +147,8 @@ class BranchTree(CursorKeys, ScrollView, can_focus=True):
 
     DEFAULT_CSS = """
     BranchTree { height: 1fr; scrollbar-size-horizontal: 0; }
-    BranchTree > .branch-tree--cursor { background: $boost; }
-    BranchTree:focus > .branch-tree--cursor { background: $accent 40%; }
+    BranchTree > .branch-tree--cursor { background: $foreground 15%; text-style: bold; }
+    BranchTree:focus > .branch-tree--cursor { background: $accent 50%; text-style: bold; }
     BranchTree > .branch-tree--guide { color: $text-muted; }
     BranchTree > .branch-tree--on-path { color: $success; text-style: bold; }
     BranchTree > .branch-tree--off-path { color: $text-muted; }
@@ -289,7 +289,7 @@ class BranchTree(CursorKeys, ScrollView, can_focus=True):
             strip = self._line(self._runs[index], width)
             self._cache[key] = strip
         if index == self.cursor:
-            strip = strip.apply_style(self.get_component_rich_style("branch-tree--cursor"))
+            strip = highlight(strip, self.get_component_rich_style("branch-tree--cursor"))
         return strip
 
     def _line(self, run: Run, width: int) -> Strip:

@@ -31,6 +31,7 @@ from textual.strip import Strip
 from store import Checkpoint, CheckpointKind, Message, Thread
 
 from ..safe_text import clean_line
+from .lines import highlight
 from ..timefmt import relative_time
 from .cursor import CursorKeys
 
@@ -83,8 +84,8 @@ class CheckpointList(CursorKeys, ScrollView, can_focus=True):
         background: $surface;
         scrollbar-size-horizontal: 0;
     }
-    CheckpointList > .checkpoint-list--cursor { background: $boost; }
-    CheckpointList:focus > .checkpoint-list--cursor { background: $accent 40%; }
+    CheckpointList > .checkpoint-list--cursor { background: $foreground 15%; text-style: bold; }
+    CheckpointList:focus > .checkpoint-list--cursor { background: $accent 50%; text-style: bold; }
     CheckpointList > .checkpoint-list--name { text-style: bold; }
     CheckpointList > .checkpoint-list--head { color: $success; text-style: bold; }
     CheckpointList > .checkpoint-list--kind { color: $secondary; }
@@ -290,7 +291,7 @@ class CheckpointList(CursorKeys, ScrollView, can_focus=True):
             strip = self._strip(self._line_text(self._rows[line], width), width)
             self._line_cache[key] = strip
         if self._rows[line].index == self.cursor:
-            strip = strip.apply_style(self.get_component_rich_style("checkpoint-list--cursor"))
+            strip = highlight(strip, self.get_component_rich_style("checkpoint-list--cursor"))
         return strip
 
     def _strip(self, text: Text, width: int) -> Strip:

@@ -24,6 +24,7 @@ from textual.strip import Strip
 from store import SearchHit, Thread
 
 from ..safe_text import clean_line
+from .lines import highlight
 from ..timefmt import relative_time
 
 LINES_PER_RESULT = 2
@@ -77,7 +78,7 @@ class SearchResults(ScrollView, can_focus=False):
         height: 1fr;
         background: $surface;
     }
-    SearchResults > .search-results--cursor { background: $accent 30%; }
+    SearchResults > .search-results--cursor { background: $accent 50%; text-style: bold; }
     SearchResults > .search-results--match { text-style: bold reverse; color: $warning; }
     SearchResults > .search-results--where { color: $text-muted; }
     SearchResults > .search-results--branch { color: $warning; }
@@ -158,7 +159,7 @@ class SearchResults(ScrollView, can_focus=False):
         segments = list(text.render(self.app.console))
         strip = Strip(segments).crop_extend(scroll_x, scroll_x + width, self.rich_style)
         if index == self.cursor:
-            strip = strip.apply_style(self.get_component_rich_style("search-results--cursor"))
+            strip = highlight(strip, self.get_component_rich_style("search-results--cursor"))
         return strip
 
     def _line_text(self, result: Result, part: int) -> Text:

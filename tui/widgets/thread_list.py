@@ -28,7 +28,7 @@ from store import Thread, ThreadStatus
 from ..safe_text import clean_line
 from ..timefmt import relative_time
 from .cursor import CursorKeys
-from .lines import one_line
+from .lines import highlight, one_line
 
 STATUS_GLYPHS: dict[ThreadStatus, str] = {
     ThreadStatus.IDLE: "○",
@@ -95,8 +95,8 @@ class ThreadList(CursorKeys, ScrollView, can_focus=True):
 
     DEFAULT_CSS = """
     ThreadList { height: 1fr; scrollbar-size-horizontal: 0; }
-    ThreadList > .thread-list--cursor { background: $boost; }
-    ThreadList:focus > .thread-list--cursor { background: $accent 40%; }
+    ThreadList > .thread-list--cursor { background: $foreground 15%; text-style: bold; }
+    ThreadList:focus > .thread-list--cursor { background: $accent 50%; text-style: bold; }
     ThreadList > .thread-list--open { text-style: bold; }
     ThreadList > .thread-list--glyph { color: $accent; }
     ThreadList > .thread-list--title { color: $text; }
@@ -246,7 +246,7 @@ class ThreadList(CursorKeys, ScrollView, can_focus=True):
             strip = self._line(self._rows[index], width)
             self._cache[key] = strip
         if index == self.cursor:
-            strip = strip.apply_style(self.get_component_rich_style("thread-list--cursor"))
+            strip = highlight(strip, self.get_component_rich_style("thread-list--cursor"))
         return strip
 
     def _line(self, row: Row, width: int) -> Strip:

@@ -28,6 +28,7 @@ from textual.strip import Strip
 from store import Event, EventKind, Thread
 
 from ..safe_text import clean_line
+from .lines import highlight
 from ..timefmt import relative_time
 from .cursor import CursorKeys
 
@@ -163,8 +164,8 @@ class Timeline(CursorKeys, ScrollView, can_focus=True):
         background: $surface;
         scrollbar-size-horizontal: 0;
     }
-    Timeline > .timeline--cursor { background: $boost; }
-    Timeline:focus > .timeline--cursor { background: $accent 40%; }
+    Timeline > .timeline--cursor { background: $foreground 15%; text-style: bold; }
+    Timeline:focus > .timeline--cursor { background: $accent 50%; text-style: bold; }
     Timeline > .timeline--seq { color: $text-muted; }
     Timeline > .timeline--time { color: $text-muted; }
     Timeline > .timeline--kind { color: $secondary; }
@@ -342,7 +343,7 @@ class Timeline(CursorKeys, ScrollView, can_focus=True):
             strip = self._strip(self._line_text(self._events[index]), width)
             self._line_cache[key] = strip
         if index == self.cursor:
-            strip = strip.apply_style(self.get_component_rich_style("timeline--cursor"))
+            strip = highlight(strip, self.get_component_rich_style("timeline--cursor"))
         return strip
 
     def _strip(self, text: Text, width: int) -> Strip:

@@ -8,10 +8,12 @@ When a rendered body turns out taller or shorter than its estimate, the offsets 
 it are patched (and, for a block that starts above the top of the view, the scroll
 position too, so what you are reading does not jump).
 
-Long bodies fold to their first lines and a "… 40 more lines" line; tool calls compact
-to one line; both open with enter or space. Assistant text is Markdown. A compaction
-boundary is a divider. Every text goes through `clean`/`clean_line` and into `Text` —
-never markup — and Markdown links are not turned into terminal hyperlinks.
+What a block shows depends on the message's kind (`store.payloads`): prose as Markdown,
+each tool call as one `⚙ Bash  pytest -q` line, tool results and slash commands as one
+line, thinking dimmed; enter opens a block and, where an output was still cut, opens it
+further (`message_view.py` draws the bodies). A compaction boundary is a divider. Every
+text goes through `clean`/`clean_line` and into `Text` — never markup — and Markdown
+links are not turned into terminal hyperlinks.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import bisect
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from datetime import datetime, timezone, tzinfo
 
 from rich.segment import Segment
@@ -35,20 +36,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store import Message, MessageStatus, Role, Thread
+from store import Message, MessageStatus, Thread
+from store import payloads
 
-from ..safe_text import clean, clean_line
-from .lines import one_line
-
-if TYPE_CHECKING:  # rich.markdown pulls in pygments: imported when the first Markdown message renders
-    from rich.markdown import Markdown
-
-FOLD_OVER = 14
-"""A body longer than this many lines folds."""
-FOLD_KEEP = 8
-"""How many lines of a folded body show."""
-INDENT = 3
-"""Columns a body is indented by, under its header."""
+from ..safe_text import clean_line
+from .lines import highlight, one_line
+from .message_view import FOLD_KEEP, FOLD_OVER, INDENT, BodyRenderer, ToolIndex, estimate, header_label, levels, to_strips
 
 SiblingInfo = tuple[int, int]
 """(1-based position among its siblings, how many siblings there are)."""
@@ -56,17 +49,7 @@ SiblingInfo = tuple[int, int]
 
 def is_boundary(message: Message) -> bool:
     """True for a compaction boundary (drawn as a divider)."""
-    data = message.data
-    return "compact_boundary" in (data.get("kind"), data.get("subtype"), data.get("type"))
-
-
-def is_tool(message: Message) -> bool:
-    """True for a tool call or result (drawn compact, one line until expanded)."""
-    if message.role is Role.TOOL:
-        return True
-    if message.role is Role.USER:
-        return False
-    return bool(message.data.get("tool_calls") or message.data.get("tool_use"))
+    return payloads.is_boundary(message.data)
 
 
 class Transcript(ScrollView, can_focus=True):
@@ -83,14 +66,17 @@ class Transcript(ScrollView, can_focus=True):
         "transcript--fold",
         "transcript--divider",
         "transcript--tool-line",
+        "transcript--output",
+        "transcript--error",
+        "transcript--thinking",
         "transcript--empty",
     }
     """Styles of the parts of a block; see DEFAULT_CSS."""
 
     DEFAULT_CSS = """
     Transcript { height: 1fr; scrollbar-size-horizontal: 0; }
-    Transcript > .transcript--cursor { background: $boost; }
-    Transcript:focus > .transcript--cursor { background: $accent 30%; }
+    Transcript > .transcript--cursor { background: $foreground 15%; text-style: bold; }
+    Transcript:focus > .transcript--cursor { background: $accent 50%; text-style: bold; }
     Transcript > .transcript--user { color: $success; text-style: bold; }
     Transcript > .transcript--assistant { color: $accent; text-style: bold; }
     Transcript > .transcript--tool { color: $warning; }
@@ -100,6 +86,9 @@ class Transcript(ScrollView, can_focus=True):
     Transcript > .transcript--fold { color: $text-muted; text-style: italic; }
     Transcript > .transcript--divider { color: $secondary; }
     Transcript > .transcript--tool-line { color: $text-muted; }
+    Transcript > .transcript--output { color: $text; }
+    Transcript > .transcript--error { color: $error; text-style: bold; }
+    Transcript > .transcript--thinking { color: $text-muted; text-style: italic; }
     Transcript > .transcript--empty { color: $text-muted; text-style: italic; }
     """
 
@@ -110,7 +99,7 @@ class Transcript(ScrollView, can_focus=True):
         Binding("end,G", "cursor_last", "Last message", show=False, id="transcript.last"),
         Binding("pagedown", "page(1)", "Page down", show=False, id="transcript.page_down"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="transcript.page_up"),
-        Binding("enter,space", "toggle", "Expand", id="transcript.toggle"),
+        Binding("enter,space", "open", "Expand", id="transcript.toggle"),
         Binding("left", "screen.sibling(-1)", "Previous sibling", show=False, id="transcript.sibling_previous"),
         Binding("right", "screen.sibling(1)", "Next sibling", show=False, id="transcript.sibling_next"),
     ]
@@ -147,13 +136,15 @@ class Transcript(ScrollView, can_focus=True):
         self._path: list[Message] = []
         self._index: dict[int, int] = {}
         self._siblings: dict[int, SiblingInfo] = {}
-        self._expanded: set[int] = set()
+        self._expanded: dict[int, int] = {}
+        """How far each opened message is opened (1, 2); absent: folded."""
+        self._tools = ToolIndex()
         self._heights: list[int] = []
         self._offsets: list[int] = [0]
         self._exact: list[bool] = []
-        self._known: dict[tuple[int, bool], int] = {}
+        self._known: dict[tuple[int, int], int] = {}
         self._layout_width = 0
-        self._bodies: LRUCache[tuple[int, int, bool], list[Strip]] = LRUCache(2048)
+        self._bodies: LRUCache[tuple[int, int, int], list[Strip]] = LRUCache(2048)
         self._totals: dict[tuple[int, int], int] = {}
 
     # ------------------------------------------------------------------ data
@@ -202,6 +193,8 @@ class Transcript(ScrollView, can_focus=True):
         self._path = list(path) if thread is not None else []
         self._index = {m.id: i for i, m in enumerate(self._path)}
         self._siblings = dict(siblings)
+        self._tools = ToolIndex.of(self._path)
+        self._bodies.clear()  # a result arriving changes the block of the call it answers
         self._relayout()
         target = len(self._path) - 1
         if select_id is not None and select_id in self._index:
@@ -230,10 +223,10 @@ class Transcript(ScrollView, can_focus=True):
         heights: list[int] = []
         exact: list[bool] = []
         for message in self._path:
-            expanded = message.id in self._expanded
-            known = self._known.get((message.id, expanded))
+            level = self._expanded.get(message.id, 0)
+            known = self._known.get((message.id, level))
             if known is None:
-                heights.append(self._estimate(message, width, expanded))
+                heights.append(estimate(message, width, level))
                 exact.append(False)
             else:
                 heights.append(known)
@@ -242,22 +235,6 @@ class Transcript(ScrollView, can_focus=True):
         self._exact = exact
         self._offsets = [0, *itertools.accumulate(heights)]
         self.virtual_size = Size(width, max(1, self._offsets[-1]))
-
-    def _estimate(self, message: Message, width: int, expanded: bool) -> int:
-        if is_boundary(message):
-            return 1
-        if is_tool(message) and not expanded:
-            return 2
-        inner = max(10, width - INDENT - 1)
-        count = 0
-        limit = None if expanded else FOLD_OVER + 1
-        for line in message.content.split("\n"):
-            count += 1 + len(line) // inner
-            if limit is not None and count > limit:
-                break
-        if not expanded and count > FOLD_OVER:
-            count = FOLD_KEEP + 1
-        return max(1, count) + 2
 
     def _locate(self, y: int) -> tuple[int, int]:
         """(message index, line within its block) of virtual line `y`."""
@@ -270,9 +247,9 @@ class Transcript(ScrollView, can_focus=True):
         if self._exact[index]:
             return 0
         message = self._path[index]
-        expanded = message.id in self._expanded
-        real = len(self._body(message, self._layout_width, expanded)) + 2
-        self._known[(message.id, expanded)] = real
+        level = self._expanded.get(message.id, 0)
+        real = len(self._body(message, self._layout_width, level)) + (1 if is_boundary(message) else 2)
+        self._known[(message.id, level)] = real
         self._exact[index] = True
         delta = real - self._heights[index]
         self._heights[index] = real
@@ -393,15 +370,16 @@ class Transcript(ScrollView, can_focus=True):
             index = max(0, min(len(self._path) - 1, index + direction))
         self.cursor = index
 
-    def action_toggle(self) -> None:
-        """Unfold (or fold again) the selected message or tool call."""
+    def action_open(self) -> None:
+        """Open the selected message (whole inputs, outputs to a screenful), further, or fold it again."""
         message = self.selected
         if message is None:
             return
-        if message.id in self._expanded:
-            self._expanded.discard(message.id)
+        level = self._expanded.get(message.id, 0) + 1
+        if level > levels(message, self._tools):
+            self._expanded.pop(message.id, None)
         else:
-            self._expanded.add(message.id)
+            self._expanded[message.id] = level
         self._relayout()
         self.scroll_to_cursor()
         self.refresh()
@@ -410,13 +388,18 @@ class Transcript(ScrollView, can_focus=True):
         """True when the message is unfolded."""
         return message_id in self._expanded
 
+    def tool_name(self, result_id: str) -> str | None:
+        """The name of the call a tool result answers, when that call is on the path."""
+        call = self._tools.calls.get(result_id)
+        return call.get("name") if call else None
+
     async def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None or not self._path:
             return
         index, line = self._locate(offset.y + round(self.scroll_y))
         if index == self.cursor and line > 0:
-            self.action_toggle()
+            self.action_open()
         self.cursor = index
 
     # ------------------------------------------------------------------ drawing
@@ -437,7 +420,7 @@ class Transcript(ScrollView, can_focus=True):
         if line == 0:
             strip = self._header(message, width, selected)
         else:
-            body = self._body(message, self._layout_width, message.id in self._expanded)
+            body = self._body(message, self._layout_width, self._expanded.get(message.id, 0))
             if line - 1 < len(body):
                 strip = body[line - 1].crop_extend(0, width, self.rich_style)
             else:
@@ -458,18 +441,8 @@ class Transcript(ScrollView, can_focus=True):
         info = self._siblings.get(message.id)
         if info is not None:
             text.append(f"‹{info[0]}/{info[1]}› ", style=style("transcript--siblings"))
-        if is_boundary(message):
-            text.append("── compacted ", style=style("transcript--divider"))
-        elif is_tool(message):
-            name = message.data.get("tool") or message.data.get("name") or "tool"
-            text.append(f"⚙ {clean_line(str(name))}", style=style("transcript--tool"))
-        else:
-            role_style = {
-                Role.USER: "transcript--user",
-                Role.ASSISTANT: "transcript--assistant",
-                Role.SYSTEM: "transcript--system",
-            }.get(message.role, "transcript--tool")
-            text.append(message.role.value, style=style(role_style))
+        label, label_class = header_label(message, self._tools)
+        text.append(label, style=style(label_class))
         meta = f" · {self._time(message.created_at)}"
         if message.status is not MessageStatus.COMPLETED:
             meta += f" · {message.status.value}"
@@ -479,55 +452,27 @@ class Transcript(ScrollView, can_focus=True):
             text.append("  ◀ head", style=style("transcript--siblings"))
         strip = one_line(text, width, self.app.console, self.rich_style)
         if selected:
-            strip = strip.apply_style(style("transcript--cursor"))
+            strip = highlight(strip, style("transcript--cursor"))
         return strip
 
-    def _body(self, message: Message, width: int, expanded: bool) -> list[Strip]:
-        key = (message.id, width, expanded)
+    def _body(self, message: Message, width: int, level: int) -> list[Strip]:
+        key = (message.id, width, level)
         cached = self._bodies.get(key)
         if cached is None:
-            cached = self._render_body(message, width, expanded)
+            cached = self._render_body(message, width, level)
             self._bodies[key] = cached
         return cached
 
-    def _lines(self, renderable: Text | Markdown, width: int) -> list[list[Segment]]:
-        console = self.app.console
-        options = console.options.update(width=width, height=None, highlight=False, markup=False)
-        return console.render_lines(renderable, options, pad=False)
-
-    def _render_body(self, message: Message, width: int, expanded: bool) -> list[Strip]:
+    def _render_body(self, message: Message, width: int, level: int) -> list[Strip]:
         style = self.get_component_rich_style
-        inner = max(10, width - INDENT - 1)
         pad = Segment(" " * INDENT)
         if is_boundary(message):
             label = clean_line(message.content)[: max(0, width - 12)] or "conversation compacted"
             rule = Text(f" {label} ".center(width - INDENT, "─"), style=style("transcript--divider"), end="")
             return [Strip([pad, *rule.render(self.app.console)])]
-        if is_tool(message) and not expanded:
-            lines = message.content.split("\n")
-            first = clean_line(lines[0])
-            more = len(lines) - 1
-            text = Text(first, style=style("transcript--tool-line"), end="")
-            if more:
-                text.append(f"  (+{more} lines · enter)", style=style("transcript--fold"))
-            return [Strip([pad, *one_line(text, inner, self.app.console, Style())])]
-        if message.role is Role.ASSISTANT and not is_tool(message):
-            from rich.markdown import Markdown
-
-            renderable: Text | Markdown = Markdown(clean(message.content), hyperlinks=False, code_theme="monokai")
-        else:
-            base = style("transcript--tool-line") if is_tool(message) else Style()
-            renderable = Text(clean(message.content) or "(empty)", style=base, end="")
-        try:
-            rendered = self._lines(renderable, inner)
-        except Exception:  # a Markdown edge case must never take the transcript down
-            rendered = self._lines(Text(clean(message.content), end=""), inner)
-        strips = [Strip([pad, *segments]) for segments in rendered] or [Strip([pad])]
-        if not expanded and len(strips) > FOLD_OVER:
-            hidden = len(strips) - FOLD_KEEP
-            fold = Text(f"… {hidden} more lines (enter to unfold)", style=style("transcript--fold"), end="")
-            strips = strips[:FOLD_KEEP] + [Strip([pad, *fold.render(self.app.console)])]
-        return strips
+        inner = max(10, width - INDENT - 1)
+        rows = BodyRenderer(self.app.console, style).render(message, inner, level, self._tools)
+        return to_strips(rows, pad)
 
 
-__all__ = ["FOLD_KEEP", "FOLD_OVER", "Transcript", "is_boundary", "is_tool"]
+__all__ = ["FOLD_KEEP", "FOLD_OVER", "Transcript", "is_boundary"]
