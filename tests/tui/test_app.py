@@ -21,8 +21,8 @@ from tui.widgets.transcript import Transcript
 from tui_helpers import make_app, settle
 
 LOGIN = "Fix flaky login test"
-BRANCH_POINT = 373
-"""In the demo's login thread: the assistant reply that has two siblings (‹1/3›)."""
+BRANCH_POINT = 339
+"""In the demo's login thread: the prompt that has two later siblings (‹1/3›)."""
 
 
 def main(app: Any) -> MainScreen:
@@ -55,7 +55,7 @@ async def test_start_opens_the_newest_thread_with_a_title_that_counts(demo_db: P
         await settle(pilot)
         screen = main(app)
         assert screen.thread is not None and screen.thread.title == LOGIN
-        assert str(screen.transcript.border_title) == f"{LOGIN} · branch 3 of 3 · 15 of 19 msgs"
+        assert str(screen.transcript.border_title) == f"{LOGIN} · branch 1 of 3 · 20 of 24 msgs"
         assert str(screen.thread_list.border_title) == "Threads 12"
         assert app.focused is screen.thread_list
 
@@ -69,8 +69,8 @@ async def test_enter_in_the_thread_list_opens_a_thread(demo_db: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         chosen = [m for m in posted if isinstance(m, ThreadList.ThreadChosen)]
-        assert chosen and chosen[-1].thread.title == "Port the store to aiosqlite"
-        assert main(app).thread.title == "Port the store to aiosqlite"
+        assert chosen and chosen[-1].thread.title == "WAL mode vs rollback journal"
+        assert main(app).thread.title == "WAL mode vs rollback journal"
         assert app.focused is main(app).transcript
         assert [m.id for m in main(app).transcript.path] == [m.id for m in await app.store.path(main(app).thread.id)]
 
@@ -146,7 +146,7 @@ async def test_fork_writes_a_new_child_of_the_selected_message(demo_db: Path) ->
         await pilot.press("f")
         await settle(pilot)
         assert isinstance(app.screen, ComposerScreen)
-        assert app.screen.role is Role.USER
+        assert app.screen.role is Role.ASSISTANT  # the reply to the selected prompt
         await pilot.press(*"try a fake clock")
         await pilot.press("enter")
         await pilot.press(*"second line")
@@ -156,7 +156,7 @@ async def test_fork_writes_a_new_child_of_the_selected_message(demo_db: Path) ->
         thread = await app.store.get_thread(main(app).thread.id)
         head = await app.store.get_message(thread.current_leaf_id)
         assert head.parent_id == BRANCH_POINT
-        assert head.role is Role.USER
+        assert head.role is Role.ASSISTANT
         assert head.content == "try a fake clock\nsecond line"
         assert main(app).transcript.selected.id == head.id
 
@@ -207,7 +207,7 @@ async def test_branch_copies_the_path_into_a_new_thread(demo_db: Path) -> None:
         new = main(app).thread
         assert new.id != old.id
         assert new.forked_from_thread_id == old.id and new.forked_from_message_id == BRANCH_POINT
-        assert len(await app.store.path(new.id)) == 8
+        assert len(await app.store.path(new.id)) == (await app.store.get_message(BRANCH_POINT)).depth + 1
         assert main(app).thread_list.selected.id == new.id
 
 
@@ -222,7 +222,7 @@ async def test_rewind_asks_says_how_many_leave_and_moves_the_head(demo_db: Path)
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         body = str(app.screen.query_one("#confirm-body").render())
-        assert "7 messages leave the active path; they stay as a branch" in body
+        assert "13 messages leave the active path; they stay as a branch" in body
         await pilot.press("n")
         await settle(pilot)
         assert (await app.store.get_thread(thread_id)).current_leaf_id == head
@@ -232,7 +232,7 @@ async def test_rewind_asks_says_how_many_leave_and_moves_the_head(demo_db: Path)
         await settle(pilot)
         assert (await app.store.get_thread(thread_id)).current_leaf_id == BRANCH_POINT
         assert main(app).transcript.path[-1].id == BRANCH_POINT
-        assert len(await app.store.messages(thread_id)) == 19  # nothing was deleted
+        assert len(await app.store.messages(thread_id)) == 24  # nothing was deleted
 
 
 async def test_rewind_with_enter_and_escape(demo_db: Path) -> None:
@@ -379,7 +379,7 @@ async def test_checkpoints_restore_branch_and_delete(demo_db: Path) -> None:
         checkpoints.cursor = index
         await pilot.press("enter")
         await settle(pilot)
-        assert (await app.store.get_thread(thread_id)).current_leaf_id == 372
+        assert (await app.store.get_thread(thread_id)).current_leaf_id == BRANCH_POINT - 1  # the reply listing the three options
         # d asks first; n keeps it.
         checkpoints.focus()
         checkpoints.cursor = next(i for i, c in enumerate(checkpoints.checkpoints) if c.name == "fake-clock")
@@ -402,7 +402,7 @@ async def test_checkpoints_restore_branch_and_delete(demo_db: Path) -> None:
         await pilot.press("b")
         await settle(pilot)
         new = main(app).thread
-        assert new.id != thread_id and new.forked_from_message_id == 384
+        assert new.id != thread_id and new.forked_from_message_id == 352
 
 
 async def test_archive_status_and_filters(demo_db: Path) -> None:
@@ -508,7 +508,7 @@ async def test_long_messages_fold_and_tool_calls_expand(demo_db: Path) -> None:
         await settle(pilot)
         transcript = main(app).transcript
         transcript.focus()
-        tool = next(m for m in transcript.path if m.role is Role.TOOL and "\n" in m.content)
+        tool = next(m for m in transcript.path if m.role is Role.TOOL)
         select(app, tool.id)
         await pilot.pause()
         assert not transcript.is_expanded(tool.id)
@@ -573,7 +573,7 @@ async def test_a_thread_another_process_appends_to_grows_on_screen(demo_db: Path
                 break
         assert transcript.path[-1].id == written.id
         assert transcript.cursor == selected_before  # the selection stayed where it was
-        assert screen.thread_list.rows[0].thread.message_count == 20
+        assert screen.thread_list.rows[0].thread.message_count == 25
 
 
 async def test_search_jumps_to_a_message(demo_db: Path) -> None:
