@@ -414,6 +414,8 @@ async def _what_the_user_did(store: Store) -> None:
     clock_fix = await _message_with(store, login, "50 runs in a row pass", Role.ASSISTANT)
     await store.save_checkpoint(login.id, "fake-clock", message_id=clock_fix, note="flake fixed with an injected clock")
     await store.save_checkpoint(login.id, "before-ttl-experiment", message_id=options, note="the three options, before choosing")
+    # A question typed in Grove under an earlier reply (a branch of its own), then back.
+    await store.fork(clock_fix, Role.USER, "Could the clock fixture be session-scoped instead?")
     done = await _message_with(store, login, "All three login tests pass", Role.ASSISTANT)
     await store.set_leaf(login.id, done)  # back from the two experiments to the answer that worked
     await store.save_checkpoint(login.id, "green", note="all login tests pass", kind=CheckpointKind.AUTO)

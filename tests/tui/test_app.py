@@ -55,7 +55,7 @@ async def test_start_opens_the_newest_thread_with_a_title_that_counts(demo_db: P
         await settle(pilot)
         screen = main(app)
         assert screen.thread is not None and screen.thread.title == LOGIN
-        assert str(screen.transcript.border_title) == f"{LOGIN} · branch 1 of 3 · 20 of 24 msgs"
+        assert str(screen.transcript.border_title) == f"{LOGIN} · branch 1 of 4 · 20 of 25 msgs"
         assert str(screen.thread_list.border_title) == "Threads 12"
         assert app.focused is screen.thread_list
 
@@ -232,7 +232,7 @@ async def test_rewind_asks_says_how_many_leave_and_moves_the_head(demo_db: Path)
         await settle(pilot)
         assert (await app.store.get_thread(thread_id)).current_leaf_id == BRANCH_POINT
         assert main(app).transcript.path[-1].id == BRANCH_POINT
-        assert len(await app.store.messages(thread_id)) == 24  # nothing was deleted
+        assert len(await app.store.messages(thread_id)) == 25  # nothing was deleted
 
 
 async def test_rewind_with_enter_and_escape(demo_db: Path) -> None:
@@ -573,7 +573,7 @@ async def test_a_thread_another_process_appends_to_grows_on_screen(demo_db: Path
                 break
         assert transcript.path[-1].id == written.id
         assert transcript.cursor == selected_before  # the selection stayed where it was
-        assert screen.thread_list.rows[0].thread.message_count == 25
+        assert screen.thread_list.rows[0].thread.message_count == 26
 
 
 async def test_search_jumps_to_a_message(demo_db: Path) -> None:

@@ -97,10 +97,10 @@ async def test_an_entry_shows_name_message_age_note_and_kind(demo_db: Path) -> N
     green, before, fake = checkpoints
     assert thread is not None and thread.current_leaf_id == green.message_id
     assert "green" in lines[0] and "◀ head" in lines[0] and "auto · " in lines[0]
-    assert f"#{green.message_id} tool:" in lines[1]
+    assert f"#{green.message_id} assistant:" in lines[1]
     assert lines[2].strip() == "all login tests pass"
     assert "before-ttl-experiment" in lines[3] and "manual · " in lines[3] and "◀ head" not in lines[3]
-    assert f"“{first_words(messages[before.message_id].content)}”" in lines[4]
+    assert f"“{first_words(messages[before.message_id].content)[:30]}" in lines[4]
     assert lines[5].strip() == before.note
     assert "fake-clock" in lines[6]
     ages = [line.rsplit("· ", 1)[1].strip() for line in (lines[0], lines[3], lines[6])]

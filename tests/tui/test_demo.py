@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from store import EventKind, Role, Store, ThreadStatus
+from store import EventKind, Role, Store, ThreadStatus, payloads
 from tui.demo import DEMO_START, build_demo, create_demo_db, demo_clock
 
 
 def _rows(path: Path, table: str) -> list[tuple[object, ...]]:
     conn = sqlite3.connect(path)
     try:
-        return conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+        rows = conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+        return [tuple(_without_temp_folder(v) for v in row) for row in rows]
     finally:
         conn.close()
 
@@ -37,6 +39,11 @@ async def test_two_builds_are_identical(tmp_path: Path) -> None:
         rows = _rows(one, table)
         assert rows, table
         assert rows == _rows(two, table), table
+
+
+def _without_temp_folder(value: object) -> object:
+    """The sessions are written to a fresh temporary folder per build; their paths differ."""
+    return re.sub(r"grove-demo-[^/\\\"]+", "grove-demo-…", value) if isinstance(value, str) else value
 
 
 async def test_build_refuses_a_database_with_threads(tmp_path: Path) -> None:
@@ -84,8 +91,15 @@ async def test_demo_has_the_variety_the_app_needs(tmp_path: Path) -> None:
         assert len(checkpoints) >= 6
         assert any(c.note for c in checkpoints)
 
-        tools = [m for t in threads for m in await store.messages(t.id) if m.role is Role.TOOL]
-        assert tools and all({"tool", "input", "output"} <= set(m.data) for m in tools)
+        # Tool traffic as the importers write it: calls on replies, outputs on tool results.
+        everything = [m for t in threads for m in await store.messages(t.id)]
+        calls = [c for m in everything for c in payloads.tool_calls(m.data)]
+        assert {"Bash", "Read", "Edit", "Task", "exec_command", "apply_patch"} <= {c.get("name") for c in calls}
+        results = [r for m in everything if m.role is Role.TOOL for r in payloads.tool_results(m.data)]
+        assert results and any(payloads.is_error_result(r) for r in results)
+        kinds = {payloads.message_kind(m.role.value, m.data) for m in everything}
+        assert {payloads.MessageKind.THINKING, payloads.MessageKind.COMPACT_BOUNDARY} <= kinds
+        assert any(payloads.thinking(m.data) for m in everything)
         assistant = [m.content for t in threads for m in await store.messages(t.id) if m.role is Role.ASSISTANT]
         assert any("```" in text for text in assistant)
         assert any(text.lstrip().startswith("#") for text in assistant)

@@ -9,7 +9,8 @@ import pytest
 
 from tui_helpers import make_app, settle
 
-BRANCH_POINT = 373
+BRANCH_POINT = 339
+"""The login thread's prompt "Which one would you pick?", ‹1/3› (two later rewinds)."""
 
 
 def _select(app: Any, message_id: int) -> None:
@@ -20,13 +21,14 @@ def _select(app: Any, message_id: int) -> None:
 
 def test_main_screen(demo_db: Path, snap_compare: Any) -> None:
     """You should see Threads (12, the login thread and its freezegun fork under it), the
-    login thread's transcript ending at the head, and the Tree tab with three branches."""
+    login thread's transcript ending at the head — Bash calls as `⚙ Bash  pytest …` lines,
+    their results one line each — and the Tree tab with four branches."""
     assert snap_compare(make_app(demo_db), terminal_size=(160, 45), run_before=settle)
 
 
 def test_branch_point_shows_its_siblings(demo_db: Path, snap_compare: Any) -> None:
-    """You should see the selected assistant reply marked ‹2/3› after `]`, with the title
-    saying branch 1 of 3 and the Tree marking the middle branch as the active path."""
+    """You should see the selected prompt marked ‹2/3› ("Just raise the TTL for now.") after
+    `]`, the header naming that branch and the Tree marking it as the active path."""
 
     async def run_before(pilot: Any) -> None:
         await settle(pilot)
@@ -38,8 +40,8 @@ def test_branch_point_shows_its_siblings(demo_db: Path, snap_compare: Any) -> No
 
 
 def test_composer(demo_db: Path, snap_compare: Any) -> None:
-    """You should see the composer titled "Fork after #373" over the main screen, role
-    user, with two typed lines."""
+    """You should see the composer titled "Fork after #339" over the main screen, role
+    assistant (the reply to the selected prompt), with two typed lines."""
 
     async def run_before(pilot: Any) -> None:
         await settle(pilot)
@@ -53,7 +55,7 @@ def test_composer(demo_db: Path, snap_compare: Any) -> None:
 
 
 def test_rewind_confirmation(demo_db: Path, snap_compare: Any) -> None:
-    """You should see "Rewind to #373 …?" saying 7 messages leave the active path and
+    """You should see "Rewind to #339 …?" saying 13 messages leave the active path and
     stay as a branch, with y/enter and n/escape."""
 
     async def run_before(pilot: Any) -> None:
