@@ -153,6 +153,32 @@ class EventData(TypedDict, total=False):
     """thread_forked (copy side): the origin thread."""
 
 
+class ThreadMetadata(TypedDict, total=False):
+    """The keys a thread's `metadata` may hold (importers write them). All optional."""
+
+    git_branch: str
+    """The git branch the session ran on (Claude Code `gitBranch`, Codex `git.branch`)."""
+    session_id: str
+    file: str
+    """The session file the thread was imported from."""
+
+
+def git_branch(metadata: dict[str, Any]) -> str | None:
+    """The git branch a thread's session ran on, when known."""
+    value = metadata.get("git_branch") if isinstance(metadata, dict) else None
+    if not isinstance(value, str):
+        git = metadata.get("git") if isinstance(metadata, dict) else None
+        value = git.get("branch") if isinstance(git, dict) else None
+    return value if isinstance(value, str) and value and value != "HEAD" else None
+
+
+def project_name(project: str | None) -> str:
+    """The last part of a project path: `~/src/grove` → `grove`; '' when unknown."""
+    if not project:
+        return ""
+    return project.rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1] or project
+
+
 # --- message accessors ---------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
+from store import payloads
 from store import Checkpoint, Event, Message, Role, Store, StoreError, Thread, ThreadStatus
 
 from ..safe_text import clean_line
@@ -254,7 +255,11 @@ class MainScreen(Screen[None]):
         if view.thread.archived:
             parts.append("archived")
         self.transcript.border_title = Content(" · ".join(parts))
-        self.transcript.border_subtitle = Content(f"{view.thread.status.value} · {clean_line(view.thread.source)}")
+        where = [view.thread.status.value, clean_line(view.thread.source)]
+        if view.thread.project:
+            branch = payloads.git_branch(view.thread.metadata)
+            where.append(clean_line(view.thread.project) + (f" ({clean_line(branch)})" if branch else ""))
+        self.transcript.border_subtitle = Content(" · ".join(where))
 
     # ------------------------------------------------------------------ loading
 

@@ -23,12 +23,13 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from store import payloads
 from store import Thread, ThreadStatus
 
 from ..safe_text import clean_line
 from ..timefmt import relative_time
 from .cursor import CursorKeys
-from .lines import highlight, one_line
+from .lines import fit, highlight, one_line
 
 STATUS_GLYPHS: dict[ThreadStatus, str] = {
     ThreadStatus.IDLE: "○",
@@ -256,8 +257,11 @@ class ThreadList(CursorKeys, ScrollView, can_focus=True):
         if thread.leaf_count > 1:
             meta += f" ⑂{thread.leaf_count}"
         meta += f" {relative_time(thread.updated_at, self._clock())}"
-        if width >= 50:
+        if width >= 56:
             meta += f" {SOURCE_TAGS.get(thread.source, clean_line(thread.source)[:8])}"
+        project = clean_line(payloads.project_name(thread.project))
+        if project and width >= 40:
+            meta = f"{fit(project, 12 if width >= 50 else 9)} {meta}"
         text = Text(no_wrap=True, end="")
         text.append(" ")
         if row.depth:
