@@ -100,9 +100,9 @@ def turns_of(path: list[Message]) -> list[Turn]:
             seen: set[str] = set()
             calls: list[ToolCall] = []
             for call in tool_calls(m.data):
-                call_id = _call_id(call)
-                if call_id and call_id not in seen and answered_at.get(call_id, -1) > index:
-                    seen.add(call_id)
+                made = _call_id(call)
+                if made and made not in seen and answered_at.get(made, -1) > index:
+                    seen.add(made)
                     calls.append(call)
             text = m.content if m.content.strip() else ""
             if not text and not calls:
