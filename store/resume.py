@@ -111,7 +111,8 @@ def _shell_join(argv: list[str]) -> str:
 def thread_cwd(thread: Thread) -> str | None:
     """The folder the thread's session ran in, when known."""
     cwd = thread.project or thread.metadata.get("cwd")
-    return cwd if isinstance(cwd, str) and cwd.strip() else None
+    # A project written as ~/src/x (the demo's) is the folder a shell would give.
+    return os.path.expanduser(cwd) if isinstance(cwd, str) and cwd.strip() else None
 
 
 def default_agent(thread: Thread) -> str:
