@@ -192,6 +192,10 @@ async def test_enter_runs_the_agent_and_shows_the_continuation_under_its_origin(
         path = screen.transcript.path
         assert [m.content for m in path if copied_from(m.data) is None] == ["Now in Claude Code.", "Continuing from Grove."]
         assert all(copied_from(m.data) is not None for m in path[:-2])
+        # The copies say so in their header; the agent's new messages do not.
+        header = screen.transcript._header(path[0], 100, False).text
+        assert f"copy of #{copied_from(path[0].data)}" in header
+        assert "copy of" not in screen.transcript._header(path[-1], 100, False).text
         # In the thread list, the continuation sits under its origin.
         rows = screen.thread_list.rows
         origin_row = next(i for i, r in enumerate(rows) if r.thread.id == origin.id)

@@ -36,6 +36,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store import Message, MessageStatus, Role, Thread
+from store.payloads import copied_from
 
 from ..safe_text import clean, clean_line
 from .lines import one_line
@@ -475,6 +476,10 @@ class Transcript(ScrollView, can_focus=True):
             meta += f" · {message.status.value}"
         text.append(meta, style=style("transcript--meta"))
         text.append(f"  #{message.id}", style=style("transcript--meta"))
+        original = copied_from(message.data)
+        if original is not None:
+            # Copied from another thread (a branch, or the prefix an agent continued): not new work.
+            text.append(f"  copy of #{original}", style=style("transcript--meta"))
         if self._thread is not None and message.id == self._thread.current_leaf_id:
             text.append("  ◀ head", style=style("transcript--siblings"))
         strip = one_line(text, width, self.app.console, self.rich_style)
