@@ -77,8 +77,9 @@ def conversation(path: list[Message]) -> dict[str, Any]:
     results_after: dict[str, int] = {}
     for i, m in enumerate(path):
         for r in tool_results(m.data):
-            if isinstance(r.get("tool_use_id"), str):
-                results_after.setdefault(r["tool_use_id"], i)
+            rid = r.get("tool_use_id")
+            if isinstance(rid, str):
+                results_after.setdefault(rid, i)
     for i, m in enumerate(path):
         kind = message_kind(m.role, m.data)
         if kind is MessageKind.PROMPT and m.content.strip():
