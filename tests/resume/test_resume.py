@@ -320,3 +320,21 @@ async def test_refusals_write_nothing(store: Store, tmp_path: Path) -> None:
     assert await store.events(thread.id) == before  # no hand-off recorded
     written = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file() and ".db" not in p.name}
     assert written == {"claude/projects", "codex/sessions"}
+
+
+async def test_the_default_import_finds_what_resume_wrote(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`grove import` (no paths), `--follow` and `watch` look where `grove resume` writes:
+    $CLAUDE_CONFIG_DIR and $CODEX_HOME when they are set."""
+    from store.follow import standard_roots
+
+    for name, value in agent_env(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    claude_thread = (await _threads(store, CLAUDE_SESSIONS[0]))[0]
+    codex_thread = (await _threads(store, CODEX_SESSIONS[2]))[0]
+    first = await resume(store, claude_thread.id)
+    second = await resume(store, codex_thread.id)
+    assert standard_roots() == [tmp_path / "claude" / "projects", tmp_path / "codex" / "sessions"]
+    report = await import_paths(store, None)
+    assert len(report.created) == 2
+    linked = {(await store.get_thread(t)).forked_from_message_id for t in report.created}
+    assert linked == {first.message_id, second.message_id}
