@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import tempfile
 import uuid as uuid_module
 from dataclasses import dataclass, field
@@ -70,12 +71,12 @@ class Prepared:
     @property
     def command(self) -> str:
         """The command as one line of shell, to run in `cwd`."""
-        return _shell_join(self.argv)
+        return shlex.join(self.argv)
 
     @property
     def shell_line(self) -> str:
         """`cd <cwd> && <command>`: what to paste in a terminal."""
-        return f"cd {_shell_quote(self.cwd)} && {self.command}"
+        return f"cd {shlex.quote(self.cwd)} && {self.command}"
 
 
 @dataclass
@@ -94,18 +95,6 @@ class HandOff:
 
     def as_dict(self) -> dict[str, Any]:
         return {"agent": self.agent, "session_id": self.session_id, "path": str(self.path), "cwd": self.cwd, "command": self.command}
-
-
-def _shell_quote(text: str) -> str:
-    import shlex
-
-    return shlex.quote(text)
-
-
-def _shell_join(argv: list[str]) -> str:
-    import shlex
-
-    return shlex.join(argv)
 
 
 def thread_cwd(thread: Thread) -> str | None:
