@@ -74,9 +74,9 @@ def render_rollout(
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """The rollout's records, and {importer key: origin message id} of what they copy.
 
-    The Codex importer keys a message by the number of the line it starts on (`L12`);
-    the line of a message's second copy (the `event_msg` beside a `response_item`) makes no
-    message of its own there.
+    The Codex importer keys a message by the number of its line (`L12`). A prompt or a reply
+    is written twice (a `response_item` and its `event_msg`) and the importer keeps one of
+    the two: both lines are named, so the link holds whichever it keeps.
     """
     stamp = timestamp(moment)
     meta: dict[str, Any] = {"id": session_id}
@@ -96,20 +96,19 @@ def render_rollout(
     copied: dict[str, int] = {}
     custom_calls: set[str] = set()
 
-    def add(kind: str, payload: dict[str, Any], origin: int | None) -> None:
+    def add(kind: str, payload: dict[str, Any], origin: int) -> None:
         records.append({"timestamp": stamp, "type": kind, "payload": payload})
-        if origin is not None:
-            copied[f"L{len(records)}"] = origin
+        copied[f"L{len(records)}"] = origin
 
     for turn in turns:
         origin = turn.message.id
         if turn.kind == "prompt":
             add("response_item", {"type": "message", "role": "user", "content": [{"type": "input_text", "text": turn.text}]}, origin)
-            add("event_msg", {"type": "user_message", "message": turn.text, "images": [], "local_images": [], "text_elements": []}, None)
+            add("event_msg", {"type": "user_message", "message": turn.text, "images": [], "local_images": [], "text_elements": []}, origin)
         elif turn.kind == "reply":
             if turn.text.strip():
                 add("event_msg", {"type": "agent_message", "message": turn.text}, origin)
-                add("response_item", {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": turn.text}]}, None)
+                add("response_item", {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": turn.text}]}, origin)
             for call in turn.calls:
                 call_id = str(call.get("id"))
                 name = call.get("name") if isinstance(call.get("name"), str) and call.get("name") else "tool"
