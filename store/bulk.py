@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .handoffs import link_handoff
 from .models import EventKind
 from .rows import encode_json, encode_time
 from .transactions import add_event, index_pending
@@ -342,6 +343,8 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
 
     # ---- lineage: the spawning thread/message, the thread this one was forked from
     _link(conn, thread_id, parsed)
+    # A session Grove wrote for an agent (`grove resume`) comes back as a fork of its origin.
+    copied = link_handoff(conn, thread_id, parsed.source, parsed.source_key) if created else 0
 
     # ---- checkpoints and events of a full-fidelity import
     def key_id(key: str | None) -> int | None:
@@ -397,6 +400,8 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
             data["created"] = True
         if updated:
             data["updated"] = updated
+        if copied:
+            data["copied"] = copied
         if new_leaf is not None:
             data["imported_leaf_id"] = new_leaf
         if head_moved is False and new_leaf is not None and new_leaf != head:

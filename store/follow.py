@@ -56,9 +56,14 @@ OnChange = Callable[[FollowChange], Awaitable[None] | None]
 
 
 def standard_roots(home: Path | None = None) -> list[Path]:
-    """The folders where Claude Code and Codex write their sessions, where they exist."""
-    base = home or Path.home()
-    return [p for p in (base / ".claude" / "projects", base / ".codex" / "sessions") if p.exists()]
+    """The folders where Claude Code and Codex write their sessions, where they exist
+    (`$CLAUDE_CONFIG_DIR` and `$CODEX_HOME` when set and no `home` is given)."""
+    from .exporters.claude_code import claude_dir
+    from .exporters.codex import codex_home
+
+    claude = home / ".claude" if home is not None else claude_dir()
+    codex = home / ".codex" if home is not None else codex_home()
+    return [p for p in (claude / "projects", codex / "sessions") if p.exists()]
 
 
 def _is_session_file(change: watchfiles.Change, path: str) -> bool:

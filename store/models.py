@@ -70,6 +70,8 @@ class EventKind(str, Enum):
     CHECKPOINT_DELETED = "checkpoint_deleted"
     BRANCH_DELETED = "branch_deleted"
     IMPORTED = "imported"
+    HANDED_OFF = "handed_off"
+    """The path was written out as a new Claude Code or Codex session (`grove resume`)."""
 
 
 #: Events that count as a "move" of the head, which `undo` can walk back.

@@ -123,6 +123,9 @@ class MessageData(TypedDict, total=False):
     """ChatGPT: the tool that wrote a tool message."""
     spawned_threads: list[str]
     """Codex: threads a collab tool call spawned."""
+    copied_from: int
+    """A copy of another thread's message (a branch into a new thread, or the prefix of a
+    session handed to an agent and imported back): that message's id. Not new work."""
 
 
 class EventData(TypedDict, total=False):
@@ -151,6 +154,18 @@ class EventData(TypedDict, total=False):
     """thread_forked (origin side): the new thread."""
     from_thread_id: int
     """thread_forked (copy side): the origin thread."""
+    agent: str
+    """handed_off: claude-code or codex."""
+    session_id: str
+    """handed_off: the new session's id."""
+    path: str
+    """handed_off: the session file written."""
+    cwd: str
+    """handed_off: the folder the agent continues in."""
+    command: str
+    """handed_off: the command that continues the session (run in `cwd`)."""
+    messages: int
+    """handed_off: how many messages of the path were written."""
 
 
 class ThreadMetadata(TypedDict, total=False):
@@ -263,6 +278,12 @@ def source_ids(data: dict[str, Any]) -> list[str]:
     return ids
 
 
+def copied_from(data: dict[str, Any]) -> int | None:
+    """The id of the message this one is a copy of (see `MessageData.copied_from`), or None."""
+    value = data.get("copied_from") if isinstance(data, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def command(data: dict[str, Any]) -> Command | None:
     """The slash command or bash-mode entry a message records, or None."""
     value = data.get("command")
@@ -272,6 +293,21 @@ def command(data: dict[str, Any]) -> Command | None:
 def is_boundary(data: dict[str, Any]) -> bool:
     """True for a compaction boundary (drawn as a divider)."""
     return isinstance(data, dict) and data.get("kind") == MessageKind.COMPACT_BOUNDARY.value
+
+
+def is_api_error(data: dict[str, Any]) -> bool:
+    """True for a reply the agent wrote for a failed API call (never sent to the model)."""
+    return isinstance(data, dict) and data.get("api_error") is True
+
+
+def compaction(data: dict[str, Any]) -> tuple[str | None, int | None]:
+    """(trigger, tokens before) of a compaction boundary, each None when unknown."""
+    trigger = data.get("trigger") if isinstance(data, dict) else None
+    pre = data.get("pre_tokens") if isinstance(data, dict) else None
+    return (
+        trigger if isinstance(trigger, str) and trigger else None,
+        pre if isinstance(pre, int) and not isinstance(pre, bool) else None,
+    )
 
 
 def is_error_result(result: ToolResult) -> bool:

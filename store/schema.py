@@ -155,7 +155,26 @@ BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [_V1_CORE, _V2_SEARCH, _V3_IMPORTS, _V4_DEFERRED_SEARCH]
+_V5_HANDOFFS = """
+-- Sessions written for an agent by `grove resume` (store/resume.py). When such a session
+-- file is imported, its thread is linked to the origin message as a fork and the messages
+-- it copied are marked as copies; `copied` maps each copied message's source_key (as the
+-- importer keys it) to the origin message it came from.
+CREATE TABLE handoffs (
+    id INTEGER PRIMARY KEY,
+    thread_id INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+    message_id INTEGER NOT NULL,
+    agent TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    copied TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (agent, session_id)
+);
+CREATE INDEX handoffs_by_thread ON handoffs(thread_id);
+"""
+
+MIGRATIONS: list[str] = [_V1_CORE, _V2_SEARCH, _V3_IMPORTS, _V4_DEFERRED_SEARCH, _V5_HANDOFFS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -26,7 +26,7 @@ from store.follow import FollowChange, Follower
 from .commands import GroveCommands
 from .safe_text import clean_line
 from .screens.main import MainScreen
-from .screens.modals import ComposerScreen, ConfirmScreen, PromptScreen
+from .screens.modals import ComposerScreen, ConfirmScreen, HandOffScreen, PromptScreen
 from .widgets.branch_tree import BranchTree
 from .widgets.checkpoint_list import CheckpointList
 from .widgets.thread_list import ThreadList
@@ -52,6 +52,7 @@ def key_groups() -> list[tuple[str, list[BindingType]]]:
         ("Checkpoints", list(CheckpointList.BINDINGS)),
         ("Composer", list(ComposerScreen.BINDINGS)),
         ("Confirmations", list(ConfirmScreen.BINDINGS)),
+        ("Continue in an agent", list(HandOffScreen.BINDINGS)),
         ("Prompts", list(PromptScreen.BINDINGS)),
     ]
 

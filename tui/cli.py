@@ -97,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("thread", type=int, metavar="THREAD")
     p.add_argument("name", metavar="NAME")
     command("undo", "undo the latest move of the head").add_argument("thread", type=int, metavar="THREAD")
+    p = command("resume", "continue a thread's path in Claude Code or Codex: written as a new session of the agent")
+    p.add_argument("thread", type=int, metavar="THREAD")
+    p.add_argument("--message", type=int, metavar="M", help="end the path at this message (default: the head)")
+    p.add_argument("--agent", choices=["claude-code", "codex"], help="default: the thread's own agent, else claude-code")
+    p.add_argument("--exec", action="store_true", help="run the agent now, in the thread's folder")
     return parser
 
 
@@ -314,6 +319,46 @@ async def cmd_undo(store: Store, args: argparse.Namespace) -> str:
     return await _print_thread(store, args, await store.undo(args.thread))
 
 
+async def cmd_resume(store: Store, args: argparse.Namespace) -> str:
+    from store.errors import InvalidOperation
+    from store.resume import prepare, write
+
+    prepared = await prepare(store, args.thread, message_id=args.message, agent=args.agent)
+    if args.exec and not os.path.isdir(prepared.cwd):
+        raise InvalidOperation(f"The thread's folder {prepared.cwd} does not exist here, so {prepared.agent_name} cannot run in it.")
+    handoff = await write(store, prepared)
+    if args.exec:
+        args.exec_plan = (handoff.argv, handoff.cwd, prepared.agent_name, prepared.shell_line)
+    if args.json:
+        return json.dumps(handoff.as_dict(), ensure_ascii=False, indent=2)
+    noun = "message" if handoff.messages == 1 else "messages"
+    return "\n".join(
+        [
+            f"Wrote thread {args.thread}'s path ({handoff.messages} {noun}, to #{handoff.message_id}) as a new {prepared.agent_name} session:",
+            f"  {clean_line(str(handoff.path))}",
+            "Continue it with:",
+            f"  {clean_line(prepared.shell_line)}",
+        ]
+    )
+
+
+def _exec_agent(plan: tuple[list[str], str, str, str]) -> int:
+    """Replace this process with the agent, in the session's folder (`grove resume --exec`)."""
+    import shutil
+
+    argv, cwd, name, line = plan
+    if shutil.which(argv[0]) is None:
+        return _fail(f"{name} (`{argv[0]}`) is not on PATH; the session is written, so run: {line}", 1)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        os.chdir(cwd)
+        os.execvp(argv[0], argv)
+    except OSError as exc:
+        return _fail(f"Could not run {argv[0]} in {cwd}: {exc.strerror or exc}; run: {line}", 1)
+    return 0  # not reached: execvp does not return
+
+
 class _Progress:
     """One self-rewriting progress line on stderr, only on a terminal."""
 
@@ -389,6 +434,7 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], Awaitable[str]]] = {
     "checkpoint": cmd_checkpoint,
     "restore": cmd_restore,
     "undo": cmd_undo,
+    "resume": cmd_resume,
     "watch": cmd_watch,
 }
 
@@ -438,6 +484,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # `grove threads | head`: the reader left; that is not an error.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep interpreter shutdown quiet
+    plan = getattr(args, "exec_plan", None)
+    if plan is not None:
+        return _exec_agent(plan)
     return code
 
 

@@ -16,6 +16,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Edit the selected message", "edit", "Write a new version of the selected message, as its sibling"),
     ("Branch into a new thread", "branch", "Copy the path up to the selected message into a new thread"),
     ("Rewind to the selected message", "rewind", "Move the head back; what it leaves stays as a branch"),
+    ("Continue in Claude Code / Codex", "continue_in_agent", "Write the path up to the selected message as a new agent session and go on there"),
     ("Previous sibling", "sibling(-1)", "Switch to the previous sibling of the selected message"),
     ("Next sibling", "sibling(1)", "Switch to the next sibling of the selected message"),
     ("Save a checkpoint", "checkpoint", "Name the selected message so you can come back to it"),

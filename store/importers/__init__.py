@@ -88,13 +88,20 @@ class ImportReport:
 
 
 def discover_sessions(home: Path | str | None = None) -> list[SessionFile]:
-    """Session files in `~/.claude/projects` and `~/.codex/sessions` (under `home`)."""
-    base = Path(home).expanduser() if home is not None else Path.home()
+    """Session files in `~/.claude/projects` and `~/.codex/sessions` (under `home`).
+
+    Without `home`, the agents' own settings decide, as they do for `grove resume`:
+    `$CLAUDE_CONFIG_DIR/projects` and `$CODEX_HOME/sessions` when set.
+    """
+    from ..exporters.claude_code import claude_dir
+    from ..exporters.codex import codex_home
+
+    base = Path(home).expanduser() if home is not None else None
     found: list[SessionFile] = []
-    claude = base / ".claude" / "projects"
+    claude = (base / ".claude" if base is not None else claude_dir()) / "projects"
     if claude.is_dir():
         found += _claude_files(claude)
-    codex_dir = base / ".codex" / "sessions"
+    codex_dir = (base / ".codex" if base is not None else codex_home()) / "sessions"
     if codex_dir.is_dir():
         found += [SessionFile(p, "codex") for p in sorted(codex_dir.rglob("rollout-*.jsonl")) if p.is_file()]
     return found

@@ -209,7 +209,7 @@ def test_the_contract_names_and_values() -> None:
     assert {k.value for k in store.EventKind} == {
         "thread_created", "thread_updated", "thread_archived", "thread_unarchived", "message_appended",
         "message_forked", "thread_forked", "leaf_moved", "rewound", "undone", "checkpoint_saved",
-        "checkpoint_restored", "checkpoint_deleted", "branch_deleted", "imported",
+        "checkpoint_restored", "checkpoint_deleted", "branch_deleted", "imported", "handed_off",
     }
     assert all(isinstance(k, str) for k in store.EventKind)
     for model, fields in (

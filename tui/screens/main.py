@@ -8,6 +8,9 @@ notification (a `StoreError` carries a sentence a person can act on).
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +25,7 @@ from textual.geometry import Region
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.app import SuspendNotSupported
 from textual.widgets import Footer, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
@@ -35,7 +39,7 @@ from ..widgets.thread_list import ThreadList
 from ..widgets.timeline import Timeline
 from ..widgets.transcript import SiblingInfo, Transcript
 from .help import HelpScreen
-from .modals import Composed, ComposerScreen, ConfirmScreen, PromptScreen
+from .modals import Composed, ComposerScreen, ConfirmScreen, HandOffChoice, HandOffScreen, PromptScreen
 from .welcome import WelcomeScreen
 
 STATUS_FILTERS: tuple[ThreadStatus | None, ...] = (None, *ThreadStatus)
@@ -139,6 +143,7 @@ class MainScreen(Screen[None]):
         Binding("p", "toggle_side", "Side pane", show=False, id="main.toggle_side"),
         Binding("l", "toggle_threads", "Thread pane", show=False, id="main.toggle_threads"),
         Binding("i", "import_sessions", "Import", show=False, id="main.import"),
+        Binding("o", "continue_in_agent", "Continue in agent", show=False, id="main.continue_in_agent"),
     ]
 
     def __init__(
@@ -632,6 +637,56 @@ class MainScreen(Screen[None]):
         updated = await self.store.rewind(thread.id, to=message.id)
         self.notify(f"Rewound: {leaving} {noun} the active path (u undoes).")
         self._reload(updated.id, select_id=message.id)
+
+    def action_continue_in_agent(self) -> None:
+        """Continue the path up to the selected message in Claude Code or Codex (after a confirmation)."""
+        if (message := self._selected()) is not None and self.thread is not None:
+            self.hand_off_flow(self.thread, message)
+
+    @work(group="op", exit_on_error=False)
+    async def hand_off_flow(self, thread: Thread, message: Message) -> None:
+        from store.importers import import_paths
+        from store.resume import AGENTS, default_agent, prepare, write
+
+        # Both agents are rendered up front (nothing is written yet), so `a` in the
+        # confirmation switches at once; a refusal (no folder…) is a notification.
+        prepared = {agent: await prepare(self.store, thread.id, message_id=message.id, agent=agent) for agent in AGENTS}
+        choice: HandOffChoice | None = await self._ask(HandOffScreen(prepared, default_agent(thread)))
+        if choice is None:
+            return
+        chosen = prepared[choice.agent]
+        if choice.how == "run" and not os.path.isdir(chosen.cwd):
+            self.notify(f"The thread's folder {clean_line(chosen.cwd)} does not exist here; nothing was written.", severity="error")
+            return
+        await write(self.store, chosen)
+        self._reload(thread.id, select_id=message.id)
+        line = chosen.shell_line
+        if choice.how == "copy" or shutil.which(chosen.argv[0]) is None:
+            self.app.copy_to_clipboard(line)
+            missing = "" if choice.how == "copy" else f"{chosen.argv[0]} is not on PATH. "
+            self.notify(f"{missing}Copied: {clean_line(line)}", title=f"{chosen.agent_name} session written")
+            return
+        code = self.run_agent(chosen.argv, chosen.cwd)
+        if code is None:
+            self.app.copy_to_clipboard(line)
+            self.notify(f"This terminal cannot be handed over; copied: {clean_line(line)}", title=f"{chosen.agent_name} session written")
+            return
+        # Back from the agent: what it added comes in now (live import would bring it too).
+        report = await import_paths(self.store, [chosen.path])
+        if report.threads:
+            continuation = report.threads[0]
+            self.notify(f"Back from {chosen.agent_name}: the continuation is a fork of #{chosen.message_id}.")
+            self.load_threads(select_id=continuation)
+            self.load_thread(continuation, focus=True)
+
+    def run_agent(self, argv: list[str], cwd: str) -> int | None:
+        """Suspend Grove and run the agent in `cwd`; its exit code, or None when this
+        terminal cannot be handed over (Textual Web, a headless run)."""
+        try:
+            with self.app.suspend():
+                return subprocess.run(argv, cwd=cwd, check=False).returncode
+        except SuspendNotSupported:
+            return None
 
     def action_checkpoint(self) -> None:
         """Save a named checkpoint at the selected message."""

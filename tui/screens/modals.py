@@ -1,8 +1,9 @@
-"""Small modal screens: the composer, a yes/no confirmation and a one-line prompt."""
+"""Small modal screens: the composer, a yes/no confirmation, a one-line prompt and the hand-off."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,7 +15,10 @@ from textual.widgets import Input, Static, TextArea
 
 from store import Role
 
-from ..safe_text import clean
+from ..safe_text import clean, clean_line
+
+if TYPE_CHECKING:
+    from store.resume import Prepared
 
 ROLES = (Role.USER, Role.ASSISTANT, Role.SYSTEM, Role.TOOL)
 
@@ -132,6 +136,68 @@ class PromptScreen(ModalScreen[str | None]):
             self.notify("Type something, or press escape to cancel.", severity="warning")
             return
         self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class HandOffChoice:
+    """What the hand-off confirmation decided: run the agent now, or copy its command."""
+
+    how: str
+    """run or copy."""
+    agent: str
+    """claude-code or codex."""
+
+
+class HandOffScreen(ModalScreen[HandOffChoice | None]):
+    """"Continue in Claude Code / Codex": names the agent, the file it writes and the command.
+
+    enter or y writes the session and runs the agent (Grove waits), c writes it and copies the
+    command, a switches between Claude Code and Codex, n or escape cancels (nothing written).
+    """
+
+    BINDINGS = [
+        Binding("y,enter", "choose('run')", "Run the agent", priority=True, id="handoff.run"),
+        Binding("c", "choose('copy')", "Copy the command", priority=True, id="handoff.copy"),
+        Binding("a", "switch_agent", "Other agent", priority=True, id="handoff.agent"),
+        Binding("n,escape", "cancel", "Cancel", priority=True, id="handoff.cancel"),
+    ]
+
+    def __init__(self, prepared: dict[str, Prepared], agent: str) -> None:
+        super().__init__()
+        self._prepared = prepared
+        self.agent = agent
+        """The agent the session is written for."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="handoff"):
+            yield Static(id="handoff-body")
+            yield Static(Content("enter / y: write and run it now   c: write and copy the command\na: other agent   n / escape: cancel"), id="confirm-keys")
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        p = self._prepared[self.agent]
+        self.query_one("#handoff").border_title = Content(f"Continue in {p.agent_name}")
+        noun = "message" if p.messages == 1 else "messages"
+        body = (
+            f"Writes the path up to #{p.message_id} ({p.messages} {noun}) as a new {p.agent_name} session;"
+            " the original stays as it is.\n\n"
+            f"File:\n  {clean_line(str(p.path))}\n\n"
+            f"Command, run in {clean_line(p.cwd)}:\n  {clean_line(p.command)}"
+        )
+        self.query_one("#handoff-body", Static).update(Content(body))
+
+    def action_switch_agent(self) -> None:
+        agents = list(self._prepared)
+        self.agent = agents[(agents.index(self.agent) + 1) % len(agents)]
+        self._show()
+
+    def action_choose(self, how: str) -> None:
+        self.dismiss(HandOffChoice(how, self.agent))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

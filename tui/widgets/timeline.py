@@ -54,6 +54,7 @@ _LABELS: dict[EventKind, str] = {
     EventKind.CHECKPOINT_DELETED: "cp deleted",
     EventKind.BRANCH_DELETED: "pruned",
     EventKind.IMPORTED: "imported",
+    EventKind.HANDED_OFF: "handed off",
 }
 LABEL_WIDTH = max(len(label) for label in _LABELS.values())
 
@@ -128,6 +129,9 @@ def describe(event: Event) -> str:
         if event.from_leaf_id != event.to_leaf_id:
             text += f" · {head_move(event)}"
         return text
+    if kind is EventKind.HANDED_OFF:
+        agent = {"claude-code": "Claude Code", "codex": "Codex"}.get(str(data.get("agent")), clean_line(str(data.get("agent"))))
+        return f"to {agent} at #{_id(event.message_id)} · session {clean_line(str(data.get('session_id', '')))[:8]}"
     if kind is EventKind.IMPORTED:
         counts = [f"{k} {v}" for k, v in data.items() if isinstance(v, int) and not isinstance(v, bool)]
         return clean_line(", ".join(counts))

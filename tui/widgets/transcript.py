@@ -38,6 +38,7 @@ from textual.strip import Strip
 
 from store import Message, MessageStatus, Thread
 from store import payloads
+from store.payloads import copied_from
 
 from ..safe_text import clean_line
 from .lines import highlight, one_line
@@ -448,6 +449,10 @@ class Transcript(ScrollView, can_focus=True):
             meta += f" · {message.status.value}"
         text.append(meta, style=style("transcript--meta"))
         text.append(f"  #{message.id}", style=style("transcript--meta"))
+        original = copied_from(message.data)
+        if original is not None:
+            # Copied from another thread (a branch, or the prefix an agent continued): not new work.
+            text.append(f"  copy of #{original}", style=style("transcript--meta"))
         if self._thread is not None and message.id == self._thread.current_leaf_id:
             text.append("  ◀ head", style=style("transcript--siblings"))
         strip = one_line(text, width, self.app.console, self.rich_style)
