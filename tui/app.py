@@ -27,7 +27,9 @@ from .commands import GroveCommands
 from .safe_text import clean_line
 from .screens.main import MainScreen
 from .screens.modals import ComposerScreen, ConfirmScreen, PromptScreen
+from .screens.compare import CompareScreen
 from .widgets.branch_tree import BranchTree
+from .widgets.compare_view import CompareView
 from .widgets.checkpoint_list import CheckpointList
 from .widgets.thread_list import ThreadList
 from .widgets.timeline import Timeline
@@ -53,6 +55,7 @@ def key_groups() -> list[tuple[str, list[BindingType]]]:
         ("Composer", list(ComposerScreen.BINDINGS)),
         ("Confirmations", list(ConfirmScreen.BINDINGS)),
         ("Prompts", list(PromptScreen.BINDINGS)),
+        ("Compare", [*CompareScreen.BINDINGS, *CompareView.BINDINGS]),
     ]
 
 
