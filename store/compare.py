@@ -94,15 +94,20 @@ async def lineage(store: Store, message: Message, depth: int = 0) -> Lineage:
     if origin is None:
         return own
     above = await lineage(store, origin, depth + 1)
-    # fork_thread copies root..origin of the origin's own thread; the copies are marked.
-    copied = 0
-    while copied < len(path) and payloads.copied_from(path[copied].data) is not None:
-        copied += 1
-    copied = min(copied, len(above))
-    start = len(above) - copied
-    joined: Lineage = above[:start]
-    joined += [(above[start + i][0], path[i]) for i in range(copied)]
-    return joined + own[copied:]
+    if not path or payloads.copied_from(path[0].data) is None:
+        # An imported fork holds only its own work: it goes on after the origin message.
+        return above + own
+    # fork_thread copied root..origin of the origin's thread, depth for depth; `above` may
+    # start with more (when the origin's thread is a fork itself): skip those.
+    offset = len(above) - (origin.depth + 1)
+    joined: Lineage = above[: max(0, offset)]
+    for m in path:
+        index = offset + m.depth
+        if payloads.copied_from(m.data) is not None and m.depth <= origin.depth and 0 <= index < len(above):
+            joined.append((above[index][0], m))
+        else:
+            joined.append((m.id, m))
+    return joined
 
 
 async def _fork_origin(
