@@ -23,26 +23,34 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
-from store import Store, StoreError, Thread
+from store import Message, Store, StoreError, Thread, payloads
 from store.compare import BranchSummary, summarize
 
 from .. import figures
 from ..safe_text import clean_line
 from ..widgets.compare_view import CompareView
 
-TITLE_WIDTH = 48
-"""Characters of the thread title in a column's head."""
+TITLE_WIDTH = 56
+"""Characters of a column's label (its first prompt) in its head."""
 
 Opened = tuple[int, int]
 """What the screen returns when a side was made the head: (thread id, message id)."""
 
 
-def summary_text(name: str, message_id: int, thread: Thread, summary: BranchSummary) -> Text:
-    """The head of one column: which message, which thread, and its figures."""
+def side_label(thread: Thread, side: list[Message]) -> str:
+    """What a column is about: its first prompt (the two sides of a branch differ there), else the thread's title."""
+    for m in side:
+        if payloads.message_kind(m.role.value, m.data) is payloads.MessageKind.PROMPT and m.content.strip():
+            return m.content
+    return thread.title or "Untitled"
+
+
+def summary_text(name: str, message_id: int, label: str, summary: BranchSummary) -> Text:
+    """The head of one column: which message, what it is about, and its figures."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{name} ", style="bold")
     text.append(f"#{message_id} · ")
-    title = clean_line(thread.title or "Untitled")
+    title = " ".join(clean_line(label).split())
     text.append(title if len(title) <= TITLE_WIDTH else title[: TITLE_WIDTH - 1] + "…")
     usage = summary.usage
     failed = f", {summary.failed_tool_calls} failed" if summary.failed_tool_calls else ""
@@ -107,8 +115,8 @@ class CompareScreen(Screen[Opened | None]):
         b = await self.store.get_message(self.b_id)
         thread_a = await self.store.get_thread(a.thread_id)
         thread_b = thread_a if b.thread_id == a.thread_id else await self.store.get_thread(b.thread_id)
-        self.query_one("#compare-a", Static).update(summary_text("A", a.id, thread_a, summarize(result.a)))
-        self.query_one("#compare-b", Static).update(summary_text("B", b.id, thread_b, summarize(result.b)))
+        self.query_one("#compare-a", Static).update(summary_text("A", a.id, side_label(thread_a, result.a), summarize(result.a)))
+        self.query_one("#compare-b", Static).update(summary_text("B", b.id, side_label(thread_b, result.b), summarize(result.b)))
         self.view.show(result.a, result.b)
         where = f"they part after #{result.ancestor}" if result.ancestor is not None else "no shared history"
         count = len(self.view.differences)
@@ -146,4 +154,4 @@ class CompareScreen(Screen[Opened | None]):
             self.notify(f"Something went wrong: {clean_line(repr(error))}", title="Error", severity="error")
 
 
-__all__ = ["CompareScreen", "summary_text"]
+__all__ = ["CompareScreen", "side_label", "summary_text"]
