@@ -213,30 +213,27 @@ def usage_tokens(data: dict[str, Any]) -> tuple[int, int, int, int]:
     taken out here and the four numbers add up to what the reply cost.
     """
     u = usage(data) or {}
-
-    def count(*names: str) -> int:
-        for name in names:
-            value = u.get(name)
-            if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-                return value
-        return 0
-
-    output = count("output_tokens", "completion_tokens")
+    output = _count(u, "output_tokens") or _count(u, "completion_tokens")
     if "cache_read_input_tokens" in u or "cache_creation_input_tokens" in u:
         return (
-            count("input_tokens"),
+            _count(u, "input_tokens"),
             output,
-            count("cache_read_input_tokens"),
-            count("cache_creation_input_tokens"),
+            _count(u, "cache_read_input_tokens"),
+            _count(u, "cache_creation_input_tokens"),
         )
-    total_input = count("input_tokens", "prompt_tokens")
-    cached = count("cached_input_tokens")
+    total_input = _count(u, "input_tokens") or _count(u, "prompt_tokens")
+    cached = _count(u, "cached_input_tokens")
     details = u.get("prompt_tokens_details") or u.get("input_tokens_details")
     if not cached and isinstance(details, dict):
-        value = details.get("cached_tokens")
-        cached = value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+        cached = _count(details, "cached_tokens")
     cached = min(cached, total_input)
     return (total_input - cached, output, cached, 0)
+
+
+def _count(mapping: Any, name: str) -> int:
+    """A token count: a positive int, else 0 (a bool, a string, a negative number are not counts)."""
+    value = mapping.get(name)
+    return value if type(value) is int and value > 0 else 0
 
 
 def model(data: dict[str, Any]) -> str | None:
