@@ -135,6 +135,15 @@ def tally(replies: Iterable[Reply]) -> UsageTotals:
     )
 
 
+def message_usage(message: Message) -> UsageTotals:
+    """The tokens and dollars of the reply one message records (zero for a copy or no usage).
+
+    A reply written as several messages shows its whole usage on each; sums over
+    messages go through `tally`, which counts it once.
+    """
+    return tally(message_replies([message]))
+
+
 # ---------------------------------------------------------------- reads (on the connection's thread)
 
 
@@ -235,6 +244,7 @@ __all__ = [
     "UsageTotals",
     "group",
     "message_replies",
+    "message_usage",
     "reply_of",
     "rx_all_replies",
     "rx_thread_replies",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from test_store_compare import _codex_fork
 from store import InvalidOperation, Store
 from store.importers import import_paths
 from store.prices import Tokens, _cost, reply_cost
+from store.usage import message_usage
 
 FIXTURES = Path(__file__).parents[2].parent / "shared" / "fixtures"
 CLAUDE = FIXTURES / "claude-code"
@@ -160,6 +163,8 @@ async def test_cost_of_a_known_model_is_the_price_table(store: Store) -> None:
         created_at=datetime(2026, 2, 1, tzinfo=timezone.utc),
     )
     expected = (1000 * 3 + 200 * 15 + 5000 * 0.30 + 2000 * 3.75) / 1_000_000
+    [message] = await store.path(t.id)
+    assert message_usage(message).cost_usd == pytest.approx(expected)
     assert (await store.thread_usage(t.id)).cost_usd == pytest.approx(expected)
     assert (await store.branch_usage(t.id)).cost_usd == pytest.approx(expected)
     [row] = await store.usage(by="model")
@@ -184,6 +189,18 @@ def test_pricing_never_touches_the_network(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(socket, "create_connection", refuse)
     _cost.cache_clear()
     assert reply_cost("gpt-5", Tokens(input=1_000_000), datetime(2026, 1, 1, tzinfo=timezone.utc)) == pytest.approx(1.25)
+
+
+def test_pricing_imports_no_ui() -> None:
+    code = (
+        "import sys\n"
+        "from store.prices import Tokens, reply_cost\n"
+        "assert reply_cost('gpt-5', Tokens(input=10)) is not None\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[2], timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
 
 
 async def test_usage_by_day_and_since(store: Store) -> None:
