@@ -210,7 +210,7 @@ class CodexParser:
                 return
             self.s["usage_total"] = total
             data = self.by_key[tail].data
-            if isinstance(data.get("usage"), dict):
+            if isinstance(data.get("usage"), dict) and isinstance(usage, dict):
                 usage = {k: _int(data["usage"].get(k)) + _int(v) for k, v in usage.items()}
             data["usage"] = usage
             if isinstance(self.s["meta"].get("model"), str):
