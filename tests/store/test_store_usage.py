@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_store_compare import _codex_fork
+from test_store_compare import _codex_fork, _msg, _rec, _tokens
 
 from store import InvalidOperation, Store
 from store.importers import import_paths
@@ -100,6 +100,26 @@ async def test_a_forked_codex_rollout_counts_the_replayed_prefix_once(store: Sto
     assert (theirs.replies, theirs.input_tokens + theirs.cache_read_tokens, theirs.output_tokens) == (2, 2200, 150)
     [total] = await store.usage()
     assert (total.replies, total.output_tokens) == (3, 220)
+
+
+async def test_codex_token_counts_repeated_or_sharing_a_message(store: Store, tmp_path: Path) -> None:
+    sid = "bbbbbbbb-0000-4000-8000-000000000001"
+    lines = [
+        _rec("2026-05-02T10:00:00.000Z", "session_meta", {"id": sid, "timestamp": "2026-05-02T10:00:00.000Z", "cwd": "/w"}),
+        _rec("2026-05-02T10:00:00.100Z", "turn_context", {"model": "gpt-5", "cwd": "/w"}),
+        _msg("2026-05-02T10:00:01.000Z", "user", "go"),
+        _msg("2026-05-02T10:00:02.000Z", "assistant", "working"),
+        _tokens("2026-05-02T10:00:02.100Z", (100, 0, 10), (100, 0, 10)),
+        _tokens("2026-05-02T10:00:02.200Z", (100, 0, 10), (100, 0, 10)),  # the same call reported again
+        _tokens("2026-05-02T10:00:03.000Z", (250, 80, 15), (150, 80, 5)),  # a second call, no new message
+    ]
+    path = tmp_path / f"rollout-2026-05-02T10-00-00-{sid}.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    await import_paths(store, [path])
+    [total] = await store.usage()
+    assert (total.input_tokens + total.cache_read_tokens, total.cache_read_tokens, total.output_tokens) == (250, 80, 15)
+    [row] = await store.usage(by="model")
+    assert row.key == "gpt-5"
 
 
 def _resumed_session(folder: Path) -> tuple[Path, Path]:
