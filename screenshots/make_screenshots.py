@@ -2,7 +2,9 @@
 
 Each picture is the real app (`GroveApp`) driven headless with `App.run_test()` and Pilot,
 on a freshly built demo database, with a fixed clock, UTC times and no cursor blink, so
-running this again gives the same pictures.
+running this again gives the same pictures. The compare view is shot on a real Claude Code
+session with a real branch (`-experiments-ideas` from the shared fixtures, when they are
+there; the demo's login thread otherwise), so its tokens and cost are real ones.
 
     python screenshots/make_screenshots.py [--out screenshots]
 """
@@ -29,6 +31,7 @@ from tui.demo import create_demo_db  # noqa: E402
 from tui.screens.modals import ComposerScreen  # noqa: E402
 from tui.widgets.branch_tree import BranchTree  # noqa: E402
 from tui.widgets.checkpoint_list import CheckpointList  # noqa: E402
+from tui.screens.compare import CompareScreen  # noqa: E402
 from tui.widgets.timeline import Timeline  # noqa: E402
 
 SIZE = (160, 44)
@@ -117,13 +120,54 @@ async def checkpoints(app: GroveApp, pilot: Pilot[None], threads: dict[str, Thre
     await settle(app, pilot)
 
 
+IDEAS = ROOT.parent / "shared" / "fixtures" / "claude-code" / "projects" / "-experiments-ideas"
+"""A real session whose prompt was rewritten once: two branches to compare."""
+
+
+async def compare_branches(app: GroveApp, pilot: Pilot[None], threads: dict[str, Thread]) -> None:
+    """Two branches side by side: `m` on the head in the transcript, `=` on the other branch in the tree."""
+    thread = next((t for t in threads.values() if t.leaf_count == 2 and t.source == "claude-code"), None) or threads[LOGIN]
+    await open_thread(app, pilot, thread)
+    main = app.main
+    main.transcript.focus()
+    await pilot.press("G", "m")
+    await show_tab(app, pilot, "tab-tree", BranchTree)
+    tree = main.query_one(BranchTree)
+    tree.cursor = next(i for i, run in enumerate(tree.runs) if not run.on_path)
+    await pilot.press("equals_sign")
+    for _ in range(200):
+        if isinstance(app.screen, CompareScreen) and app.screen.loaded:
+            break
+        await pilot.pause()
+    else:
+        raise RuntimeError("the compare screen did not open")
+    app.clear_notifications()
+    await pilot.press("n", "n")
+    await pilot.pause()
+
+
+async def ideas_db(db: Path) -> None:
+    """The real -experiments-ideas session (the demo when the fixtures are not there)."""
+    if not IDEAS.is_dir():
+        await create_demo_db(db)
+        return
+    from store.importers import import_paths
+
+    async with Store.open(db) as store:
+        await import_paths(store, [IDEAS])
+
+
 SCENES: dict[str, Scene] = {
     "main": main_screen,
     "fork": fork_in_progress,
     "tree": branch_tree,
     "timeline": timeline,
     "checkpoints": checkpoints,
+    "compare": compare_branches,
 }
+
+BUILDERS: dict[str, Callable[[Path], Awaitable[object]]] = {"compare": ideas_db}
+"""How the database of a scene is made, when not from the demo."""
 
 
 async def demo_threads(db: Path) -> dict[str, Thread]:
@@ -147,7 +191,7 @@ async def main_async(out: Path, only: list[str] | None) -> list[Path]:
                 continue
             # A fresh database for each picture: a scene's moves never leak into the next.
             db = Path(folder) / f"{name}.db"
-            await create_demo_db(db)
+            await BUILDERS.get(name, create_demo_db)(db)
             written.append(await shoot(db, name, scene, out, await demo_threads(db)))
     return written
 

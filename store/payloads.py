@@ -238,23 +238,41 @@ def usage(data: dict[str, Any]) -> Usage | None:
     return value if isinstance(value, dict) else None  # type: ignore[return-value]
 
 
+#: Text that the stored JSON of every `data` holding usage contains: a cheap SQL prefilter
+#: (`instr(data, USAGE_MARKER)`) before `usage()` decides.
+USAGE_MARKER = '"usage"'
+
+
 def usage_tokens(data: dict[str, Any]) -> tuple[int, int, int, int]:
-    """(input, output, cache read, cache write) tokens of the message's reply; zeros when unknown."""
+    """(input, output, cache read, cache write) tokens of the message's reply; zeros when unknown.
+
+    `input` is the input *not* read from or written to the cache, whatever the source's
+    convention: Anthropic counts cached input apart (`cache_read_input_tokens`), OpenAI /
+    Codex include it in `input_tokens` (`cached_input_tokens` is part of it), so it is
+    taken out here and the four numbers add up to what the reply cost.
+    """
     u = usage(data) or {}
+    output = _count(u, "output_tokens") or _count(u, "completion_tokens")
+    if "cache_read_input_tokens" in u or "cache_creation_input_tokens" in u:
+        return (
+            _count(u, "input_tokens"),
+            output,
+            _count(u, "cache_read_input_tokens"),
+            _count(u, "cache_creation_input_tokens"),
+        )
+    total_input = _count(u, "input_tokens") or _count(u, "prompt_tokens")
+    cached = _count(u, "cached_input_tokens")
+    details = u.get("prompt_tokens_details") or u.get("input_tokens_details")
+    if not cached and isinstance(details, dict):
+        cached = _count(details, "cached_tokens")
+    cached = min(cached, total_input)
+    return (total_input - cached, output, cached, 0)
 
-    def count(*names: str) -> int:
-        for name in names:
-            value = u.get(name)
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-        return 0
 
-    return (
-        count("input_tokens", "prompt_tokens"),
-        count("output_tokens", "completion_tokens"),
-        count("cache_read_input_tokens", "cached_input_tokens"),
-        count("cache_creation_input_tokens"),
-    )
+def _count(mapping: Any, name: str) -> int:
+    """A token count: a positive int, else 0 (a bool, a string, a negative number are not counts)."""
+    value = mapping.get(name)
+    return value if type(value) is int and value > 0 else 0
 
 
 def model(data: dict[str, Any]) -> str | None:
@@ -267,6 +285,12 @@ def reply_id(data: dict[str, Any]) -> str | None:
     """The API reply id (usage counts once per id), when the source has one."""
     value = data.get("message_id")
     return value if isinstance(value, str) and value else None
+
+
+def copied_from(data: dict[str, Any]) -> int | None:
+    """The message this one is a copy of (a thread made by `fork_thread`), or None."""
+    value = data.get("copied_from")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def source_ids(data: dict[str, Any]) -> list[str]:

@@ -45,8 +45,10 @@ from .rows import (
     messages_from_rows,
     thread_from_row,
 )
+from .compare import Comparison, compare
 from .schema import migrate
 from .search import make_hit, match_expression, query_words
+from .usage import GROUPINGS, UsageRow, UsageTotals, group, rx_all_replies, rx_thread_replies, tally
 from .transactions import (
     _check_aware,
     _checked_content,
@@ -508,6 +510,35 @@ class Store:
             raise InvalidOperation(f"Unknown role {role!r}; use user, assistant, system or tool.") from None
         rows = await self._read(_rx_search, match_expression(words), thread_id, limit, role_value, source)
         return [make_hit(row, words) for row in rows]
+
+    # ------------------------------------------------------------------ compare, usage
+
+    async def compare(self, a_id: MessageId, b_id: MessageId) -> Comparison:
+        """Where the paths to two messages part (following forks), and each side from there."""
+        return await compare(self, a_id, b_id)
+
+    async def usage(self, *, by: str | None = None, since: datetime | None = None) -> list[UsageRow]:
+        """Tokens and cost of every API reply once, per thread / project / model / day or in total.
+
+        Args:
+            by: "thread", "project", "model", "day", or None for one "total" row.
+            since: only replies made at or after this (aware) moment.
+        """
+        if by is not None and by not in GROUPINGS:
+            raise InvalidOperation(f"Cannot group usage by {by!r}; use {', '.join(GROUPINGS)}.")
+        _check_aware(since, "since")
+        return group(await self._read(rx_all_replies), by, since)
+
+    async def thread_usage(self, thread_id: ThreadId) -> UsageTotals:
+        """Tokens and cost of the replies a thread owns, every branch, each reply once."""
+        await self.get_thread(thread_id)  # NotFound for an unknown id
+        return tally(await self._read(rx_thread_replies, thread_id))
+
+    async def branch_usage(self, thread_id: ThreadId, leaf_id: MessageId | None = None) -> UsageTotals:
+        """Tokens and cost of root..leaf (default: the head): the replies the thread owns on it."""
+        on_path = {m.id for m in await self.path(thread_id, leaf_id)}
+        owned = await self._read(rx_thread_replies, thread_id)
+        return tally(r for r in owned if r.message_id in on_path)
 
     async def on_active_path(self, message_ids: Iterable[MessageId]) -> set[MessageId]:
         """Which of these messages lie on their thread's active path (root..head)."""

@@ -27,7 +27,10 @@ from .commands import GroveCommands
 from .safe_text import clean_line
 from .screens.main import MainScreen
 from .screens.modals import ComposerScreen, ConfirmScreen, HandOffScreen, PromptScreen
+from .screens.modals import ComposerScreen, ConfirmScreen, PromptScreen
+from .screens.compare import CompareScreen
 from .widgets.branch_tree import BranchTree
+from .widgets.compare_view import CompareView
 from .widgets.checkpoint_list import CheckpointList
 from .widgets.thread_list import ThreadList
 from .widgets.timeline import Timeline
@@ -54,6 +57,7 @@ def key_groups() -> list[tuple[str, list[BindingType]]]:
         ("Confirmations", list(ConfirmScreen.BINDINGS)),
         ("Continue in an agent", list(HandOffScreen.BINDINGS)),
         ("Prompts", list(PromptScreen.BINDINGS)),
+        ("Compare", [*CompareScreen.BINDINGS, *CompareView.BINDINGS]),
     ]
 
 

@@ -20,10 +20,12 @@ import os
 import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn
 
 from store import Message, NotFound, Store, StoreError, Thread
+from tui import figures
 from tui.paths import DB_ENV, default_db_path
 from tui.safe_text import clean_line
 
@@ -102,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--message", type=int, metavar="M", help="end the path at this message (default: the head)")
     p.add_argument("--agent", choices=["claude-code", "codex"], help="default: the thread's own agent, else claude-code")
     p.add_argument("--exec", action="store_true", help="run the agent now, in the thread's folder")
+    p = command("compare", "two messages side by side from where their paths part (forks followed)")
+    p.add_argument("a", type=int, metavar="A")
+    p.add_argument("b", type=int, metavar="B")
+    p = command("usage", "tokens and cost, every API reply counted once")
+    p.add_argument("--by", choices=["thread", "project", "model", "day"], help="one row per group (default: the total)")
+    p.add_argument("--since", metavar="DATE", help="only replies from this day (YYYY-MM-DD, UTC) or moment on")
     return parser
 
 
@@ -357,6 +365,68 @@ def _exec_agent(plan: tuple[list[str], str, str, str]) -> int:
     except OSError as exc:
         return _fail(f"Could not run {argv[0]} in {cwd}: {exc.strerror or exc}; run: {line}", 1)
     return 0  # not reached: execvp does not return
+async def cmd_compare(store: Store, args: argparse.Namespace) -> str:
+    from store.compare import summarize
+
+    result = await store.compare(args.a, args.b)
+    if args.json:
+        return result.model_dump_json(indent=2)
+    where = f"they part after #{result.ancestor}" if result.ancestor is not None else "no shared lineage"
+    out = [f"A #{args.a} · B #{args.b} · {where}", ""]
+    sides = [summarize(result.a), summarize(result.b)]
+    rows = [
+        ["messages", *(str(s.messages) for s in sides)],
+        ["prompts", *(str(s.prompts) for s in sides)],
+        ["tool calls", *(f"{s.tool_calls} ({s.failed_tool_calls} failed)" for s in sides)],
+        ["tokens", *(figures.tokens(s.usage.tokens) for s in sides)],
+        ["cost", *(figures.cost(s.usage.cost_usd) for s in sides)],
+        ["wall time", *(figures.duration(s.wall_seconds) for s in sides)],
+    ]
+    out += [_table(rows, ["", "A", "B"]), ""]
+    for name, messages in (("A", result.a), ("B", result.b)):
+        out.append(f"{name}: {len(messages)} messages" + (":" if messages else ""))
+        out += [f"  [{m.id}] {m.role.value} · {_when(m.created_at)}: {_summary(m)}" for m in messages]
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+def _since(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--since wants a date like 2026-05-11 or 2026-05-11T08:30, not {clean_line(text)!r}.") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+async def cmd_usage(store: Store, args: argparse.Namespace) -> str:
+    rows = await store.usage(by=args.by, since=_since(args.since))
+    if args.json:
+        return json.dumps([r.model_dump(mode="json") for r in rows], ensure_ascii=False, indent=2)
+    table = []
+    for r in rows:
+        key = str(r.key) if r.key is not None else "(none)"
+        if args.by == "thread":
+            key = f"{r.key} {_short(r.title, 40) or 'Untitled'}"
+        elif args.by == "project":
+            key = _short(key, 50)
+        table.append(
+            [
+                key,
+                str(r.replies),
+                figures.tokens(r.input_tokens),
+                figures.tokens(r.output_tokens),
+                figures.tokens(r.cache_read_tokens),
+                figures.tokens(r.cache_write_tokens),
+                figures.cost(r.cost_usd),
+            ]
+        )
+    header = (args.by or "").upper() or "ALL"
+    text = _table(table, [header, "REPLIES", "INPUT", "OUTPUT", "CACHE READ", "CACHE WRITE", "COST"])
+    if any(r.unpriced_replies for r in rows):
+        text += "\n\nCost unknown: some replies came from a model without a known price (their tokens are counted)."
+    return text
 
 
 class _Progress:
@@ -435,6 +505,8 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], Awaitable[str]]] = {
     "restore": cmd_restore,
     "undo": cmd_undo,
     "resume": cmd_resume,
+    "compare": cmd_compare,
+    "usage": cmd_usage,
     "watch": cmd_watch,
 }
 
@@ -468,6 +540,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _open_app(args, db)
     try:
         text, code = asyncio.run(_run_command(db, args))
+    except UsageError as exc:
+        return _fail(str(exc), 2)
     except NotFound as exc:
         return _fail(str(exc), 1)
     except StoreError as exc:

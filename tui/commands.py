@@ -20,6 +20,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Previous sibling", "sibling(-1)", "Switch to the previous sibling of the selected message"),
     ("Next sibling", "sibling(1)", "Switch to the next sibling of the selected message"),
     ("Save a checkpoint", "checkpoint", "Name the selected message so you can come back to it"),
+    ("Mark for compare", "mark", "Mark the selected message or branch; = on another compares the two"),
+    ("Compare with the marked message", "compare", "The two branches side by side from where they part"),
     ("Undo the last move", "undo", "Move the head back to where it was before the last move"),
     ("Archive or unarchive the thread", "archive", "Hide the thread from the list, or bring it back"),
     ("New thread", "new_thread", "Start a new thread: a title, then its first message"),

@@ -203,7 +203,18 @@ class CodexParser:
             return
         tail = self.s["tail"]
         if tail and tail in self.by_key:
-            self.by_key[tail].data["usage"] = usage
+            # One token_count per API call: the same running total again is the same call
+            # reported twice; a second call that ended on the same message adds to it.
+            total = list(self.s["tokens"])
+            if self.s.get("usage_total") == total:
+                return
+            self.s["usage_total"] = total
+            data = self.by_key[tail].data
+            if isinstance(data.get("usage"), dict) and isinstance(usage, dict):
+                usage = {k: _int(data["usage"].get(k)) + _int(v) for k, v in usage.items()}
+            data["usage"] = usage
+            if isinstance(self.s["meta"].get("model"), str):
+                data["model"] = self.s["meta"]["model"]
 
     def _item(self, number: int, payload: dict[str, Any], moment: datetime) -> None:
         itype = payload.get("type")

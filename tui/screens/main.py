@@ -144,6 +144,8 @@ class MainScreen(Screen[None]):
         Binding("l", "toggle_threads", "Thread pane", show=False, id="main.toggle_threads"),
         Binding("i", "import_sessions", "Import", show=False, id="main.import"),
         Binding("o", "continue_in_agent", "Continue in agent", show=False, id="main.continue_in_agent"),
+        Binding("m", "mark", "Mark", show=False, id="main.mark"),
+        Binding("equals_sign", "compare", "Compare with mark", show=False, id="main.compare"),
     ]
 
     def __init__(
@@ -176,6 +178,8 @@ class MainScreen(Screen[None]):
         self._total = 0
         self._latest: datetime | None = None
         self._full_at = 0.0
+        self.marked: Message | None = None
+        """The message `m` marked, which `=` compares another one with."""
 
     # ------------------------------------------------------------------ layout
 
@@ -722,6 +726,39 @@ class MainScreen(Screen[None]):
         thread = await self.store.undo(thread_id)
         self.notify(f"Undone: the head is back at #{thread.current_leaf_id}.")
         self._reload(thread_id, select_id=thread.current_leaf_id)
+
+    # ------------------------------------------------------------------ compare
+
+    def _pointed(self) -> Message | None:
+        """The message under the cursor: the tree's node (its last message) when the tree has focus."""
+        tree = self.query_one(BranchTree)
+        if self.focused is tree and tree.selected is not None:
+            return tree.selected.last
+        return self._selected()
+
+    def action_mark(self) -> None:
+        """Mark the selected message (or tree node) to compare another one with (=)."""
+        if (message := self._pointed()) is not None:
+            self.marked = message
+            self.notify(f"Marked #{message.id}; = on another message or branch compares the two.")
+
+    def action_compare(self) -> None:
+        """Compare the marked message with the selected one, side by side."""
+        other = self._pointed()
+        if other is None:
+            return
+        if self.marked is None:
+            self.notify("Mark a message or a branch with m first, then press = on another.", severity="warning")
+            return
+        from .compare import CompareScreen
+
+        self.app.push_screen(CompareScreen(self.store, self.marked.id, other.id, tz=self._tz), self._compared)
+
+    def _compared(self, opened: tuple[int, int] | None) -> None:
+        if opened is not None:  # a side became the head of its thread: show it there
+            thread_id, message_id = opened
+            self._reload(thread_id, select_id=message_id, focus=True)
+            self.thread_list.select_thread(thread_id)
 
     # ------------------------------------------------------------------ side pane requests
 
