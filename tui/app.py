@@ -27,7 +27,6 @@ from .commands import GroveCommands
 from .safe_text import clean_line
 from .screens.main import MainScreen
 from .screens.modals import ComposerScreen, ConfirmScreen, HandOffScreen, PromptScreen
-from .screens.modals import ComposerScreen, ConfirmScreen, PromptScreen
 from .screens.compare import CompareScreen
 from .widgets.branch_tree import BranchTree
 from .widgets.compare_view import CompareView
