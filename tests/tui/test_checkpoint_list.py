@@ -12,6 +12,7 @@ from textual.message import Message as TextualMessage
 
 from store import Checkpoint, Message, Store, Thread
 from tui.demo import create_demo_db, demo_clock
+from tui.timefmt import relative_time
 from tui.widgets.checkpoint_list import CheckpointList, first_words
 
 NOW = datetime(2026, 3, 14, 14, 0, tzinfo=timezone.utc)
@@ -104,8 +105,8 @@ async def test_an_entry_shows_name_message_age_note_and_kind(demo_db: Path) -> N
     assert lines[5].strip() == before.note
     assert "fake-clock" in lines[6]
     ages = [line.rsplit("· ", 1)[1].strip() for line in (lines[0], lines[3], lines[6])]
-    assert all(age.endswith("m ago") for age in ages)
-    assert int(ages[0][:-5]) < int(ages[1][:-5]) < int(ages[2][:-5])  # newest first
+    assert ages == [relative_time(c.created_at, NOW) for c in (green, before, fake)]
+    assert green.created_at > before.created_at > fake.created_at  # newest first
 
 
 async def test_restored_checkpoint_moves_the_head_marker(demo_db: Path) -> None:
