@@ -26,6 +26,7 @@ A message's **kind** says what it is to a reader, beyond its role:
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from enum import Enum
 from typing import Any, TypedDict
@@ -335,8 +336,53 @@ def compaction(data: dict[str, Any]) -> tuple[str | None, int | None]:
 
 
 def is_error_result(result: ToolResult) -> bool:
-    """True when a tool result reports a failure."""
-    return result.get("is_error") is True
+    """True when a tool result reports a failure (flagged, or a non-zero exit code)."""
+    if result.get("is_error") is True:
+        return True
+    code = result_exit_code(result)
+    return code is not None and code != 0
+
+
+#: Codex's exec_command output starts with a header ("Chunk ID: …", "Wall time: …",
+#: "Process exited with code N", "Original token count: …") and then "Output:".
+_EXEC_HEADER = re.compile(r"\AChunk ID: [^\n]*\n(?:[^\n]*\n)*?Output:\n?")
+_EXIT_CODE = re.compile(r"^Process exited with code (-?\d+)$", re.M)
+
+
+def _codex_envelope(output: str) -> tuple[str, int | None] | None:
+    """The text and exit code inside a Codex output envelope, or None when it is not one.
+
+    Codex wraps a custom tool's output (apply_patch) as a JSON string
+    `{"output": …, "metadata": {"exit_code": …}}` and an exec_command's output in a text
+    header; a reader wants the output itself and whether the command failed."""
+    if output.startswith('{"output":'):
+        try:
+            envelope = json.loads(output)
+        except ValueError:
+            return None
+        if isinstance(envelope, dict) and isinstance(envelope.get("output"), str):
+            meta = envelope.get("metadata")
+            code = meta.get("exit_code") if isinstance(meta, dict) else None
+            return envelope["output"], code if isinstance(code, int) and not isinstance(code, bool) else None
+        return None
+    header = _EXEC_HEADER.match(output)
+    if header is None:
+        return None
+    code_match = _EXIT_CODE.search(header.group(0))
+    return output[header.end():], int(code_match.group(1)) if code_match else None
+
+
+def result_output(result: ToolResult) -> str:
+    """What a tool printed, as a reader wants it (Codex's envelopes unwrapped)."""
+    output = result.get("output") or ""
+    envelope = _codex_envelope(output)
+    return output if envelope is None else envelope[0]
+
+
+def result_exit_code(result: ToolResult) -> int | None:
+    """The exit code a tool result reports, when its source records one (Codex)."""
+    envelope = _codex_envelope(result.get("output") or "")
+    return None if envelope is None else envelope[1]
 
 
 # --- one-line summaries of tool calls --------------------------------------------------

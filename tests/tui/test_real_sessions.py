@@ -102,6 +102,38 @@ async def test_enter_opens_a_claude_code_tool_call_to_its_input_and_output(tmp_p
         assert first_output_line.strip()[:30] in text
 
 
+async def test_codex_tool_results_show_the_output_not_its_envelope(tmp_path: Path) -> None:
+    """Codex wraps apply_patch output in JSON and exec output in a "Chunk ID" header; the
+    opened call shows what the tool printed. (exec_command's own first chunk is often empty
+    while the process runs; write_stdin then carries the output.)"""
+    db = tmp_path / "real.db"
+    await _import(db, CODEX)
+    app = make_app(db)
+    async with app.run_test(size=(150, 50)) as pilot:
+        screen = await _open_main_thread(pilot)
+        transcript = screen.transcript
+        transcript.focus()
+        results = {r.get("tool_use_id"): r for m in transcript.path for r in payloads.tool_results(m.data)}
+        for tool in ("apply_patch", "write_stdin"):
+            index, call = next(
+                (i, c)
+                for i, m in enumerate(transcript.path)
+                for c in payloads.tool_calls(m.data)
+                if c.get("name") == tool and payloads.result_output(results.get(c.get("id")) or {}).strip()
+            )
+            raw = results[call.get("id")].get("output") or ""
+            assert raw.startswith('{"output":') or raw.startswith("Chunk ID:"), tool
+            transcript.cursor = index
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            shown = next(line for line in payloads.result_output(results[call.get("id")]).splitlines() if line.strip())
+            text = screen_text(transcript)
+            assert shown.strip()[:30] in text, tool
+            assert '{"output":' not in text and "Chunk ID:" not in text
+            await pilot.press("enter")
+
+
 async def test_codex_reasoning_shows_as_a_dimmed_thinking_line(tmp_path: Path) -> None:
     db = tmp_path / "real.db"
     await _import(db, CODEX_SUMMARIES)

@@ -125,11 +125,11 @@ def levels(message: Message, tools: ToolIndex) -> int:
         for call in payloads.tool_calls(message.data):
             result = tools.results.get(call.get("id") or "")
             if _line_count(payloads.tool_input_text(call)) > OUTPUT_KEEP or (
-                result is not None and _line_count(result.get("output") or "") > OUTPUT_KEEP
+                result is not None and _line_count(payloads.result_output(result)) > OUTPUT_KEEP
             ):
                 return 2
     if kind is MessageKind.TOOL_RESULT:
-        if any(_line_count(r.get("output") or "") > OUTPUT_KEEP for r in payloads.tool_results(message.data)):
+        if any(_line_count(payloads.result_output(r)) > OUTPUT_KEEP for r in payloads.tool_results(message.data)):
             return 2
     return 1
 
@@ -257,7 +257,7 @@ class BodyRenderer:
         lines += [[pad, *row] for row in self._block(payloads.tool_input_text(call), inner, self.style("transcript--tool-line"), keep=keep)]
         if result is not None:
             style = self.style("transcript--error" if payloads.is_error_result(result) else "transcript--output")
-            out = self._block(result.get("output") or "", inner - 2, style, keep=keep)
+            out = self._block(payloads.result_output(result), inner - 2, style, keep=keep)
             lines += [[pad, Segment("→ " if i == 0 else "  ", style), *row] for i, row in enumerate(out)]
         return lines
 
@@ -269,7 +269,7 @@ class BodyRenderer:
         for result in results:
             failed = payloads.is_error_result(result)
             style = self.style("transcript--error" if failed else "transcript--output")
-            output = result.get("output") or ""
+            output = payloads.result_output(result)
             if not level:
                 first, more = _first_line(output)
                 lines.append(self._one_liner(first or "(no output)", more, style, width))
