@@ -241,6 +241,10 @@ class ClaudeCodeParser:
             title = _prompt_title(content)
             if title:
                 info["first_prompt"] = title
+            elif "first_command" not in info:
+                command = _COMMAND.search(content)
+                if command:  # a session of only slash commands is still named by the first one
+                    info["first_command"] = command.group(1)[:TITLE_CHARS]
 
     def _record(self, kind: Any, obj: dict[str, Any]) -> None:
         """Lines without a uuid that say something about the session: titles, the last prompt."""
@@ -521,7 +525,7 @@ class ClaudeCodeParser:
             )
             if thread == main:
                 titles = self.s["titles"]
-                parsed.title = titles.get("custom") or titles.get("ai") or titles.get("summary") or info.get("first_prompt")
+                parsed.title = titles.get("custom") or titles.get("ai") or titles.get("summary") or info.get("first_prompt") or info.get("first_command")
                 leaf = self.s.get("leaf_uuid")
                 if leaf and self.alias.get(leaf):
                     parsed.leaf_key = self.alias[leaf]
@@ -534,7 +538,7 @@ class ClaudeCodeParser:
                     if description and not titles.get("custom"):
                         parsed.title = description
             else:
-                parsed.title = info.get("first_prompt")
+                parsed.title = info.get("first_prompt") or info.get("first_command")
                 parsed.parent_thread_key = info.get("parent_thread_key")
                 parsed.parent_message_key = info.get("parent_message_key")
                 parsed.metadata["sidechain"] = True
@@ -545,14 +549,20 @@ class ClaudeCodeParser:
 _COMMAND = re.compile(r"<command-name>\s*([^<]*?)\s*</command-name>")
 
 
+# A tag block Claude Code puts before (or instead of) the typed words: an IDE selection,
+# a system reminder, a slash command's name/args/output.
+_LEADING_TAG_BLOCK = re.compile(r"\A\s*<([A-Za-z][\w-]*)>.*?</\1>\s*", re.DOTALL)
+
+
 def _prompt_title(text: str) -> str | None:
-    """The first line of a typed prompt (80 chars); a slash command by its name; None for noise."""
-    stripped = text.strip()
-    if stripped.startswith("[Request interrupted"):
+    """The first line of what was typed (80 chars), after leading tag blocks; None for commands,
+    caveats and other noise."""
+    stripped = text
+    while (block := _LEADING_TAG_BLOCK.match(stripped)) is not None:
+        stripped = stripped[block.end():]
+    stripped = stripped.strip()
+    if not stripped or stripped.startswith(("[Request interrupted", "Caveat:", "<", "/")):
         return None
-    if stripped.startswith("<"):
-        command = _COMMAND.search(stripped)
-        return command.group(1)[:TITLE_CHARS] if command else None
     return stripped.splitlines()[0][:TITLE_CHARS]
 
 

@@ -27,6 +27,20 @@ from .lines import LineError, preview, scrub_surrogates
 
 SOURCE = "codex"
 TITLE_CHARS = 80
+# Blocks Codex puts at the top of the first user message; they are context, not what was typed.
+_LEADING_BLOCK = re.compile(
+    r"\A\s*(?:<(environment_context|user_instructions)>.*?</\1>|# AGENTS\.md instructions.*?</INSTRUCTIONS>)\s*",
+    re.DOTALL,
+)
+
+
+def _typed_title(content: str) -> str | None:
+    """First line of what the person typed, after Codex's context blocks; None if nothing is left."""
+    text = content
+    while (match := _LEADING_BLOCK.match(text)) is not None:
+        text = text[match.end():]
+    text = text.strip()
+    return text.splitlines()[0][:TITLE_CHARS] if text else None
 _UUID = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
 _CONTEXT_PREFIXES = ("<environment_context>", "<user_instructions>", "# AGENTS.md", "<permissions", "<INSTRUCTIONS>")
 
@@ -276,8 +290,11 @@ class CodexParser:
         self.s["tail"] = key
         if role == "user" and not data.get("kind"):
             self.s["turns"].append(key)
-            if self.s["title"] is None and content.strip():
-                self.s["title"] = content.strip().splitlines()[0][:TITLE_CHARS]
+            if self.s["title"] is None:
+                self.s["title"] = _typed_title(content)
+        elif role == "assistant" and self.s.get("reply_title") is None and content.strip():
+            # A rollout with no typed prompt is still named by its first reply, not "Untitled".
+            self.s["reply_title"] = content.strip().splitlines()[0][:TITLE_CHARS]
         return key
 
     def finish(self) -> list[ParsedThread]:
@@ -288,7 +305,7 @@ class CodexParser:
             source=SOURCE,
             source_key=self.s["key"],
             messages=self.new,
-            title=self.s["title"],
+            title=self.s["title"] or self.s.get("reply_title"),
             project=meta.get("cwd"),
             metadata={k: v for k, v in meta.items() if v} | {"file": self.name},
             created_at=_parse_time(self.s["first_ts"]),

@@ -68,6 +68,29 @@ async def test_sample_session_token_counts(store: Store) -> None:
     assert roles[0] == Role.SYSTEM  # the developer message
 
 
+async def test_sample_session_without_a_prompt_is_named_by_its_first_reply(store: Store) -> None:
+    await import_paths(store, [CODEX / "sample-session.jsonl"], format="codex")
+    thread = await only_thread(store)
+    assert thread.title == "Hello! How can I help you today?"
+
+
+async def test_codex_title_skips_the_context_blocks_before_the_typed_prompt(store: Store, tmp_path: Path) -> None:
+    rollout = tmp_path / "rollout-2026-01-05T00-00-00-55555555-5555-4555-8555-555555555555.jsonl"
+    first = (
+        "# AGENTS.md instructions for /w\n\n<INSTRUCTIONS>\nBe terse.\n</INSTRUCTIONS>\n"
+        "<environment_context>\n  <cwd>/w</cwd>\n</environment_context>\n"
+        "Fix the flaky test\nin tests/x.py"
+    )
+    rollout.write_text(
+        _rec(0, "session_meta", {"id": "55555555-5555-4555-8555-555555555555", "cwd": "/w"})
+        + _rec(1, "event_msg", {"type": "user_message", "message": first})
+        + _rec(2, "event_msg", {"type": "agent_message", "message": "Done."})
+    )
+    await import_paths(store, [rollout], format="codex")
+    thread = await only_thread(store)
+    assert thread.title == "Fix the flaky test"
+
+
 def _rec(ts: int, kind: str, payload: dict) -> str:
     return json.dumps({"timestamp": f"2026-01-05T00:00:{ts:02d}.000Z", "type": kind, "payload": payload}) + "\n"
 
