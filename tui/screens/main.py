@@ -32,6 +32,7 @@ from textual.worker import Worker, WorkerState
 from store import payloads
 from store import Checkpoint, Event, Message, Role, Store, StoreError, Thread, ThreadStatus
 
+from ..notify import literal
 from ..safe_text import clean_line
 from ..widgets.branch_tree import BranchTree, children_of
 from ..widgets.checkpoint_list import CheckpointList
@@ -428,10 +429,10 @@ class MainScreen(Screen[None]):
             return
         error = event.worker.error
         if isinstance(error, StoreError):
-            self.notify(str(error), title="Not done", severity="error")
+            self.notify(literal("$error", error=error), title="Not done", severity="error")
         else:
             self.log.error(f"worker {event.worker.name} failed: {error!r}")
-            self.notify(f"Something went wrong: {clean_line(repr(error))}", title="Error", severity="error")
+            self.notify(literal("Something went wrong: $error", error=repr(error)), title="Error", severity="error")
 
     # ------------------------------------------------------------------ helpers
 
@@ -711,7 +712,7 @@ class MainScreen(Screen[None]):
             if not await self._ask(ConfirmScreen("Overwrite checkpoint", body)):
                 return
         await self.store.save_checkpoint(thread.id, name, message_id=message.id)
-        self.notify(f"Checkpoint {clean_line(name)} saved at #{message.id}.")
+        self.notify(literal("Checkpoint $name saved at #$id.", name=name, id=message.id))
         self._reload(thread.id)
 
     def action_undo(self) -> None:
@@ -801,7 +802,7 @@ class MainScreen(Screen[None]):
     @work(group="op", exit_on_error=False)
     async def restore(self, checkpoint: Checkpoint) -> None:
         thread = await self.store.restore_checkpoint(checkpoint.thread_id, checkpoint.name)
-        self.notify(f"Restored {clean_line(checkpoint.name)} (u undoes).")
+        self.notify(literal("Restored $name (u undoes).", name=checkpoint.name))
         self._reload(thread.id, select_id=thread.current_leaf_id)
 
     @on(CheckpointList.BranchRequested)
@@ -818,7 +819,7 @@ class MainScreen(Screen[None]):
         if not await self._ask(ConfirmScreen("Delete checkpoint", body)):
             return
         await self.store.delete_checkpoint(checkpoint.thread_id, checkpoint.name)
-        self.notify(f"Deleted the checkpoint {clean_line(checkpoint.name)}.")
+        self.notify(literal("Deleted the checkpoint $name.", name=checkpoint.name))
         self._reload(checkpoint.thread_id)
 
     # ------------------------------------------------------------------ threads
@@ -834,10 +835,10 @@ class MainScreen(Screen[None]):
         title = clean_line(current.title or "Untitled")
         if current.archived:
             updated = await self.store.unarchive_thread(thread.id)
-            self.notify(f"Brought back {title}.")
+            self.notify(literal("Brought back $title.", title=title))
         else:
             updated = await self.store.archive_thread(thread.id)
-            self.notify(f"Archived {title} (3 shows archived threads; a again brings it back).")
+            self.notify(literal("Archived $title (3 shows archived threads; a again brings it back).", title=title))
         if self.thread is not None and self.thread.id == updated.id:
             self.load_thread(updated.id)
         self.load_threads()
