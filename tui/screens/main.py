@@ -613,7 +613,7 @@ class MainScreen(Screen[None]):
     @work(group="op", exit_on_error=False)
     async def branch_from(self, message_id: int) -> None:
         thread = await self.store.fork_thread(message_id)
-        self.notify(Content(f"Branched into a new thread: {clean_line(thread.title or 'Untitled')}").plain)
+        self.notify(literal("Branched into a new thread: $title", title=thread.title or "Untitled"))
         self.load_threads(select_id=thread.id)
         self.load_thread(thread.id, focus=True)
 
@@ -661,7 +661,7 @@ class MainScreen(Screen[None]):
             return
         chosen = prepared[choice.agent]
         if choice.how == "run" and not os.path.isdir(chosen.cwd):
-            self.notify(f"The thread's folder {clean_line(chosen.cwd)} does not exist here; nothing was written.", severity="error")
+            self.notify(literal("The thread's folder $cwd does not exist here; nothing was written.", cwd=chosen.cwd), severity="error")
             return
         await write(self.store, chosen)
         self._reload(thread.id, select_id=message.id)
@@ -669,12 +669,12 @@ class MainScreen(Screen[None]):
         if choice.how == "copy" or shutil.which(chosen.argv[0]) is None:
             self.app.copy_to_clipboard(line)
             missing = "" if choice.how == "copy" else f"{chosen.argv[0]} is not on PATH. "
-            self.notify(f"{missing}Copied: {clean_line(line)}", title=f"{chosen.agent_name} session written")
+            self.notify(literal("$missing" + "Copied: $line", missing=missing, line=line), title=f"{chosen.agent_name} session written")
             return
         code = self.run_agent(chosen.argv, chosen.cwd)
         if code is None:
             self.app.copy_to_clipboard(line)
-            self.notify(f"This terminal cannot be handed over; copied: {clean_line(line)}", title=f"{chosen.agent_name} session written")
+            self.notify(literal("This terminal cannot be handed over; copied: $line", line=line), title=f"{chosen.agent_name} session written")
             return
         # Back from the agent: what it added comes in now (live import would bring it too).
         report = await import_paths(self.store, [chosen.path])
