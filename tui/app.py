@@ -24,6 +24,7 @@ from store import Store, StoreError
 from store.follow import FollowChange, Follower
 
 from .commands import GroveCommands
+from .notify import literal
 from .safe_text import clean_line
 from .screens.main import MainScreen
 from .screens.modals import ComposerScreen, ConfirmScreen, HandOffScreen, PromptScreen
@@ -146,7 +147,7 @@ class GroveApp(App[None]):
         try:
             follower.check()
         except FileNotFoundError as error:
-            self.notify(str(error), title="Not following", severity="warning")
+            self.notify(literal("$error", error=error), title="Not following", severity="warning")
             return
         self.follower = follower
         # Stopped through its event on unmount: cancelling it mid-wait would leave the

@@ -56,3 +56,23 @@ async def test_hostile_text_renders_inertly(tmp_path: Path) -> None:
         assert app.is_running
         screenshot = app.export_screenshot()
         assert "pwned" not in screenshot
+
+
+async def test_archive_notification_shows_a_bracketed_title_literally(tmp_path: Path) -> None:
+    # Issue 9 item 5 / issue 10 item 12: outside text in a notification is never markup.
+    title = "fix [/tmp] path [@click=app.quit]x"
+    async with Store.open(tmp_path / "n.db") as store:
+        thread = await store.create_thread(title, source="claude-code")
+        await store.append(thread.id, "user", "hello")
+    app = make_app(tmp_path / "n.db")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        app.main.query_one(ThreadList).focus()
+        await pilot.press("a")
+        await settle(pilot)
+        from textual.widgets._toast import Toast
+
+        # What the toast draws, not what was passed: markup would act only at render time.
+        shown = [str(getattr(Toast(n).render(), "plain", "")) for n in app._notifications]
+        assert any(f"Archived {title} (" in " ".join(message.split()) for message in shown), shown
+        assert app.is_running

@@ -32,6 +32,7 @@ from textual.worker import Worker, WorkerState
 from store import payloads
 from store import Checkpoint, Event, Message, Role, Store, StoreError, Thread, ThreadStatus
 
+from ..notify import literal
 from ..safe_text import clean_line
 from ..widgets.branch_tree import BranchTree, children_of
 from ..widgets.checkpoint_list import CheckpointList
@@ -428,10 +429,10 @@ class MainScreen(Screen[None]):
             return
         error = event.worker.error
         if isinstance(error, StoreError):
-            self.notify(str(error), title="Not done", severity="error")
+            self.notify(literal("$error", error=error), title="Not done", severity="error")
         else:
             self.log.error(f"worker {event.worker.name} failed: {error!r}")
-            self.notify(f"Something went wrong: {clean_line(repr(error))}", title="Error", severity="error")
+            self.notify(literal("Something went wrong: $error", error=repr(error)), title="Error", severity="error")
 
     # ------------------------------------------------------------------ helpers
 
@@ -612,7 +613,7 @@ class MainScreen(Screen[None]):
     @work(group="op", exit_on_error=False)
     async def branch_from(self, message_id: int) -> None:
         thread = await self.store.fork_thread(message_id)
-        self.notify(Content(f"Branched into a new thread: {clean_line(thread.title or 'Untitled')}").plain)
+        self.notify(literal("Branched into a new thread: $title", title=thread.title or "Untitled"))
         self.load_threads(select_id=thread.id)
         self.load_thread(thread.id, focus=True)
 
@@ -660,7 +661,7 @@ class MainScreen(Screen[None]):
             return
         chosen = prepared[choice.agent]
         if choice.how == "run" and not os.path.isdir(chosen.cwd):
-            self.notify(f"The thread's folder {clean_line(chosen.cwd)} does not exist here; nothing was written.", severity="error")
+            self.notify(literal("The thread's folder $cwd does not exist here; nothing was written.", cwd=chosen.cwd), severity="error")
             return
         await write(self.store, chosen)
         self._reload(thread.id, select_id=message.id)
@@ -668,12 +669,12 @@ class MainScreen(Screen[None]):
         if choice.how == "copy" or shutil.which(chosen.argv[0]) is None:
             self.app.copy_to_clipboard(line)
             missing = "" if choice.how == "copy" else f"{chosen.argv[0]} is not on PATH. "
-            self.notify(f"{missing}Copied: {clean_line(line)}", title=f"{chosen.agent_name} session written")
+            self.notify(literal("$missing" + "Copied: $line", missing=missing, line=line), title=f"{chosen.agent_name} session written")
             return
         code = self.run_agent(chosen.argv, chosen.cwd)
         if code is None:
             self.app.copy_to_clipboard(line)
-            self.notify(f"This terminal cannot be handed over; copied: {clean_line(line)}", title=f"{chosen.agent_name} session written")
+            self.notify(literal("This terminal cannot be handed over; copied: $line", line=line), title=f"{chosen.agent_name} session written")
             return
         # Back from the agent: what it added comes in now (live import would bring it too).
         report = await import_paths(self.store, [chosen.path])
@@ -711,7 +712,7 @@ class MainScreen(Screen[None]):
             if not await self._ask(ConfirmScreen("Overwrite checkpoint", body)):
                 return
         await self.store.save_checkpoint(thread.id, name, message_id=message.id)
-        self.notify(f"Checkpoint {clean_line(name)} saved at #{message.id}.")
+        self.notify(literal("Checkpoint $name saved at #$id.", name=name, id=message.id))
         self._reload(thread.id)
 
     def action_undo(self) -> None:
@@ -801,7 +802,7 @@ class MainScreen(Screen[None]):
     @work(group="op", exit_on_error=False)
     async def restore(self, checkpoint: Checkpoint) -> None:
         thread = await self.store.restore_checkpoint(checkpoint.thread_id, checkpoint.name)
-        self.notify(f"Restored {clean_line(checkpoint.name)} (u undoes).")
+        self.notify(literal("Restored $name (u undoes).", name=checkpoint.name))
         self._reload(thread.id, select_id=thread.current_leaf_id)
 
     @on(CheckpointList.BranchRequested)
@@ -818,7 +819,7 @@ class MainScreen(Screen[None]):
         if not await self._ask(ConfirmScreen("Delete checkpoint", body)):
             return
         await self.store.delete_checkpoint(checkpoint.thread_id, checkpoint.name)
-        self.notify(f"Deleted the checkpoint {clean_line(checkpoint.name)}.")
+        self.notify(literal("Deleted the checkpoint $name.", name=checkpoint.name))
         self._reload(checkpoint.thread_id)
 
     # ------------------------------------------------------------------ threads
@@ -834,10 +835,10 @@ class MainScreen(Screen[None]):
         title = clean_line(current.title or "Untitled")
         if current.archived:
             updated = await self.store.unarchive_thread(thread.id)
-            self.notify(f"Brought back {title}.")
+            self.notify(literal("Brought back $title.", title=title))
         else:
             updated = await self.store.archive_thread(thread.id)
-            self.notify(f"Archived {title} (3 shows archived threads; a again brings it back).")
+            self.notify(literal("Archived $title (3 shows archived threads; a again brings it back).", title=title))
         if self.thread is not None and self.thread.id == updated.id:
             self.load_thread(updated.id)
         self.load_threads()
