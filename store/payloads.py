@@ -288,12 +288,6 @@ def reply_id(data: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def copied_from(data: dict[str, Any]) -> int | None:
-    """The message this one is a copy of (a thread made by `fork_thread`), or None."""
-    value = data.get("copied_from")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def source_ids(data: dict[str, Any]) -> list[str]:
     """The source records' own ids behind this message (first one first)."""
     ids = [data["uuid"]] if isinstance(data.get("uuid"), str) else []

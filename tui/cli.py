@@ -28,6 +28,7 @@ from store import Message, NotFound, Store, StoreError, Thread
 from tui import figures
 from tui.paths import DB_ENV, default_db_path
 from tui.safe_text import clean_line
+from tui.thread_model import active_path, children_of, walk_tree
 
 PROG = "grove"
 
@@ -225,31 +226,13 @@ async def cmd_tree(store: Store, args: argparse.Namespace) -> str:
     messages = await store.messages(args.thread)
     if args.json:
         return _dump({"thread": thread, "messages": messages})
-    active = {m.id for m in await store.path(args.thread)} if thread.current_leaf_id else set()
-    children: dict[int | None, list[Message]] = {}
-    for m in messages:
-        children.setdefault(m.parent_id, []).append(m)
-    for kids in children.values():
-        kids.sort(key=lambda m: (m.created_at, m.id))
+    children = children_of(messages)
+    active = {m.id for m in active_path({m.id: m for m in messages}, thread.current_leaf_id)}
     out = [describe_thread(thread), ""]
-    # Iterative walk (a 10,000-message path must not hit the recursion limit). A linear run
-    # stays at one indentation; each branch point indents its children.
-    def pushes(kids: list[Message], prefix: str) -> list[tuple[Message, str, str]]:
-        if len(kids) == 1:
-            return [(kids[0], prefix, prefix)]
-        items = []
-        for i, kid in enumerate(kids):
-            last = i == len(kids) - 1
-            items.append((kid, prefix + ("└─ " if last else "├─ "), prefix + ("   " if last else "│  ")))
-        return list(reversed(items))
-
-    stack = pushes(children.get(None, []), "")
-    while stack:
-        m, line_prefix, child_prefix = stack.pop()
+    for m, guide in walk_tree(children):
         mark = "*" if m.id in active else " "
         head = "  ◀ head" if m.id == thread.current_leaf_id else ""
-        out.append(f"{mark} {line_prefix}[{m.id}] {m.role.value}: {_summary(m)}{head}")
-        stack += pushes(children.get(m.id, []), child_prefix)
+        out.append(f"{mark} {guide}[{m.id}] {m.role.value}: {_summary(m)}{head}")
     return "\n".join(out)
 
 

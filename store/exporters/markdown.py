@@ -56,8 +56,8 @@ def render(thread: Thread, path: list[Message]) -> str:
         for call in m.data.get("tool_calls", []) or []:
             if not isinstance(call, dict):
                 continue
-            body = call.get("input")
-            text = body if isinstance(body, str) else json.dumps(body, indent=2, ensure_ascii=False)
+            call_input = call.get("input")
+            text = call_input if isinstance(call_input, str) else json.dumps(call_input, indent=2, ensure_ascii=False)
             out += [_details(f"tool call: {call.get('name')}", text), ""]
     return "\n".join(out).rstrip() + "\n"
 

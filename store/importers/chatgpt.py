@@ -100,14 +100,14 @@ def _conversation(path: Path, index: int, conv: dict[str, Any], errors: list[Lin
             continue
         message = node.get("message")
         if isinstance(message, dict):
-            author = message.get("author") if isinstance(message.get("author"), dict) else {}
+            author = found if isinstance(found := message.get("author"), dict) else {}
             role = author.get("role")
             text = _content(message)
             if role in ("user", "assistant", "tool") and text.strip() and not _hidden(message):
                 moment = _time(message.get("create_time")) or last_time
                 last_time = moment
                 data: dict[str, Any] = {"node_id": node_id}
-                meta = message.get("metadata") if isinstance(message.get("metadata"), dict) else {}
+                meta = found_meta if isinstance(found_meta := message.get("metadata"), dict) else {}
                 if isinstance(meta.get("model_slug"), str):
                     data["model"] = meta["model_slug"]
                 if role == "tool" and isinstance(author.get("name"), str):
@@ -116,7 +116,7 @@ def _conversation(path: Path, index: int, conv: dict[str, Any], errors: list[Lin
                 pm = ParsedMessage(node_id, parent, role, text, moment, data)
                 kept[node_id] = pm
                 order.append(pm)
-        children = node.get("children") if isinstance(node.get("children"), list) else []
+        children = kids if isinstance(kids := node.get("children"), list) else []
         for child in reversed(children):
             if isinstance(child, str) and child in mapping:
                 stack.append(child)

@@ -234,7 +234,7 @@ class ClaudeCodeParser:
             self.s["open"][thread] = {"key": key, "msgid": msgid}
             self.pending_by_msgid[(thread, msgid)] = self.new[thread][key]
         info = self._thread_info(thread)
-        stamp = obj.get("timestamp") if isinstance(obj.get("timestamp"), str) else moment.isoformat()
+        stamp = timestamp if isinstance(timestamp := obj.get("timestamp"), str) else moment.isoformat()
         info.setdefault("first_ts", stamp)
         info["last_ts"] = max(info.get("last_ts", stamp), stamp)
         if role == "user" and "first_prompt" not in info and data.get("kind") is None and content.strip():
@@ -295,20 +295,20 @@ class ClaudeCodeParser:
         if kind == "system":
             subtype = obj.get("subtype")
             if subtype == "compact_boundary":
-                meta = obj.get("compactMetadata") if isinstance(obj.get("compactMetadata"), dict) else {}
+                meta = found if isinstance(found := obj.get("compactMetadata"), dict) else {}
                 data: dict[str, Any] = {"kind": "compact_boundary"}
                 if meta.get("trigger"):
                     data["trigger"] = meta["trigger"]
                 if meta.get("preTokens"):
                     data["pre_tokens"] = meta["preTokens"]
-                content = obj.get("content") if isinstance(obj.get("content"), str) else "Conversation compacted"
+                content = text if isinstance(text := obj.get("content"), str) else "Conversation compacted"
                 return "system", content, data, None
             if subtype in _SYSTEM_NOISE:
                 return None
-            content = obj.get("content")
-            if not isinstance(content, str) or not content.strip():
+            notice = obj.get("content")
+            if not isinstance(notice, str) or not notice.strip():
                 return None
-            return "system", content, {"kind": subtype or "notice"}, None
+            return "system", notice, {"kind": subtype or "notice"}, None
         if kind not in ("user", "assistant"):
             return None
         msg = obj.get("message")
@@ -368,9 +368,9 @@ class ClaudeCodeParser:
                 role, data["kind"] = "system", "compact_summary"
             elif obj.get("isMeta"):
                 role, data["kind"] = "system", "meta"
-            result = obj.get("toolUseResult")
-            if isinstance(result, dict) and isinstance(result.get("agentId"), str):
-                data["agent_id"] = result["agentId"]
+            use_result = obj.get("toolUseResult")
+            if isinstance(use_result, dict) and isinstance(use_result.get("agentId"), str):
+                data["agent_id"] = use_result["agentId"]
         if tool_calls:
             data["tool_calls"] = tool_calls
         if tool_results:
@@ -440,7 +440,7 @@ class ClaudeCodeParser:
         moment: datetime,
         obj: dict[str, Any],
     ) -> None:
-        stamp = obj.get("timestamp") if isinstance(obj.get("timestamp"), str) else moment.isoformat()
+        stamp = timestamp if isinstance(timestamp := obj.get("timestamp"), str) else moment.isoformat()
         last = self.s["last"].get(thread)
         if parent_key is None:
             if last is not None:

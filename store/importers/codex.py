@@ -136,7 +136,7 @@ class CodexParser:
                     self.s["meta"][name] = payload[name]
             return
         if kind == "compacted":
-            text = payload.get("message") if isinstance(payload.get("message"), str) else "Conversation compacted"
+            text = message if isinstance(message := payload.get("message"), str) else "Conversation compacted"
             self._add(number, "system", text, {"kind": "compact_boundary"}, moment, stream="x")
             return
         if kind == "event_msg":

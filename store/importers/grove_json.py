@@ -35,6 +35,14 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _choice(value: Any, allowed: tuple[str, ...], default: str) -> str:
+    return value if isinstance(value, str) and value in allowed else default
+
+
 def parse_document(path: Path, doc: Any, errors: list[LineError]) -> list[ParsedThread]:
     """Threads from a parsed Grove JSON document."""
     if isinstance(doc, dict) and isinstance(doc.get("threads"), list):
@@ -77,19 +85,19 @@ def parse_thread(path: Path, doc: dict[str, Any], errors: list[LineError]) -> Pa
                 key=m["key"],
                 parent_key=parent,
                 role=m["role"],
-                content=m.get("content") if isinstance(m.get("content"), str) else "",
+                content=_str(m.get("content")) or "",
                 created_at=_time(m.get("created_at")) or fallback,
-                data=m.get("data") if isinstance(m.get("data"), dict) else {},
-                status=m.get("status") if m.get("status") in ("queued", "streaming", "completed", "failed") else "completed",
+                data=_dict(m.get("data")),
+                status=_choice(m.get("status"), ("queued", "streaming", "completed", "failed"), "completed"),
             )
         )
     checkpoints = [
         ParsedCheckpoint(
             name=c["name"],
             message_key=c["message_key"],
-            kind=c.get("kind") if c.get("kind") in ("manual", "auto", "imported") else "imported",
+            kind=_choice(c.get("kind"), ("manual", "auto", "imported"), "imported"),
             note=_str(c.get("note")),
-            state=c.get("state") if isinstance(c.get("state"), dict) else {},
+            state=_dict(c.get("state")),
             created_at=_time(c.get("created_at")) or fallback,
         )
         for c in doc.get("checkpoints") or []
@@ -102,15 +110,15 @@ def parse_thread(path: Path, doc: dict[str, Any], errors: list[LineError]) -> Pa
             message_key=_str(e.get("message_key")),
             from_leaf_key=_str(e.get("from_leaf_key")),
             to_leaf_key=_str(e.get("to_leaf_key")),
-            data=e.get("data") if isinstance(e.get("data"), dict) else {},
+            data=_dict(e.get("data")),
             created_at=_time(e.get("created_at")) or fallback,
         )
         for e in doc.get("events") or []
         if isinstance(e, dict) and isinstance(e.get("seq"), int) and e.get("kind") in _EVENT_KINDS
     ]
-    lineage = doc.get("lineage") if isinstance(doc.get("lineage"), dict) else {}
-    parent = lineage.get("parent") if isinstance(lineage.get("parent"), dict) else {}
-    fork = lineage.get("forked_from") if isinstance(lineage.get("forked_from"), dict) else {}
+    lineage = _dict(doc.get("lineage"))
+    parent_link = _dict(lineage.get("parent"))
+    fork_link = _dict(lineage.get("forked_from"))
     status = thread.get("status")
     return ParsedThread(
         source=thread.get("source") if isinstance(thread.get("source"), str) else "grove",
@@ -126,10 +134,10 @@ def parse_thread(path: Path, doc: dict[str, Any], errors: list[LineError]) -> Pa
         input_tokens=thread.get("input_tokens") if isinstance(thread.get("input_tokens"), int) else None,
         output_tokens=thread.get("output_tokens") if isinstance(thread.get("output_tokens"), int) else None,
         cost_usd=thread.get("cost_usd") if isinstance(thread.get("cost_usd"), (int, float)) else None,
-        parent_thread_key=_str(parent.get("thread_key")),
-        parent_message_key=_str(parent.get("message_key")),
-        forked_from_thread_key=_str(fork.get("thread_key")),
-        forked_from_message_key=_str(fork.get("message_key")),
+        parent_thread_key=_str(parent_link.get("thread_key")),
+        parent_message_key=_str(parent_link.get("message_key")),
+        forked_from_thread_key=_str(fork_link.get("thread_key")),
+        forked_from_message_key=_str(fork_link.get("message_key")),
         checkpoints=checkpoints,
         events=events,
         archived_at=_time(thread.get("archived_at")),

@@ -12,8 +12,9 @@ from textual.message import Message as TextualMessage
 
 from store import Checkpoint, Message, Store, Thread
 from tui.demo import create_demo_db, demo_clock
+from tui.thread_model import first_words
 from tui.timefmt import relative_time
-from tui.widgets.checkpoint_list import CheckpointList, first_words
+from tui.widgets.checkpoint_list import FIRST_WORDS, CheckpointList
 
 NOW = datetime(2026, 3, 14, 14, 0, tzinfo=timezone.utc)
 """A fixed "now" after the demo's last write, so ages are the same on every run."""
@@ -101,7 +102,7 @@ async def test_an_entry_shows_name_message_age_note_and_kind(demo_db: Path) -> N
     assert f"#{green.message_id} assistant:" in lines[1]
     assert lines[2].strip() == "all login tests pass"
     assert "before-ttl-experiment" in lines[3] and "manual · " in lines[3] and "◀ head" not in lines[3]
-    assert f"“{first_words(messages[before.message_id].content)[:30]}" in lines[4]
+    assert f"“{first_words(messages[before.message_id].content, FIRST_WORDS)[:30]}" in lines[4]
     assert lines[5].strip() == before.note
     assert "fake-clock" in lines[6]
     ages = [line.rsplit("· ", 1)[1].strip() for line in (lines[0], lines[3], lines[6])]
@@ -193,9 +194,6 @@ async def test_untrusted_text_is_cleaned_and_never_markup(tmp_path: Path) -> Non
     assert "note link" in text
 
 
-def test_first_words_cuts_and_cleans() -> None:
-    assert first_words("one  two\nthree", 2) == "one two…"
-    assert first_words("a\x1b[2Jb c", 5) == "ab c"
 
 
 def test_checkpoint_list_snapshot(snap_compare, demo_db: Path) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from textual.app import App, ComposeResult
 
 from store import Message, Role, Thread
-from tui.screens.main import view_of
+from tui.thread_model import view_of
 from tui.widgets.branch_tree import BranchTree
 from tui.widgets.thread_list import ThreadList
 from tui.widgets.transcript import Transcript

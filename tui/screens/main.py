@@ -13,7 +13,6 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -34,11 +33,12 @@ from store import Checkpoint, Event, Message, Role, Store, StoreError, Thread, T
 
 from ..notify import literal
 from ..safe_text import clean_line
-from ..widgets.branch_tree import BranchTree, children_of
+from ..thread_model import ThreadView, first_words, view_of
+from ..widgets.branch_tree import BranchTree
 from ..widgets.checkpoint_list import CheckpointList
 from ..widgets.thread_list import ThreadList
 from ..widgets.timeline import Timeline
-from ..widgets.transcript import SiblingInfo, Transcript
+from ..widgets.transcript import Transcript
 from .help import HelpScreen
 from .modals import Composed, ComposerScreen, ConfirmScreen, HandOffChoice, HandOffScreen, PromptScreen
 from .welcome import WelcomeScreen
@@ -60,61 +60,6 @@ SIDE_AUTO_WIDTH = 110
 """Below this many columns the side pane folds away (p shows it)."""
 THREADS_AUTO_WIDTH = 70
 """Below this many columns the thread list folds away (l shows it)."""
-
-
-def words(text: str, count: int = 8) -> str:
-    """The first `count` words of `text` on one line, cleaned."""
-    parts = clean_line(text).split()
-    return " ".join(parts[:count]) + ("…" if len(parts) > count else "")
-
-
-@dataclass
-class ThreadView:
-    """What the open thread looks like, computed from all its messages."""
-
-    thread: Thread
-    messages: list[Message]
-    path: list[Message]
-    siblings: dict[int, SiblingInfo]
-    branch: int
-    """1-based index of the head's branch among the thread's leaves (0 when empty)."""
-    branches: int
-    children: dict[int | None, list[Message]]
-    """Each message's children, oldest first (roots under None)."""
-
-
-def view_of(thread: Thread, messages: list[Message]) -> ThreadView:
-    """Active path, ‹n/m› of each path message and "branch k of n" from a thread's messages."""
-    by_id = {m.id: m for m in messages}
-    children = children_of(messages)
-    path: list[Message] = []
-    cursor = thread.current_leaf_id
-    seen: set[int] = set()
-    while cursor is not None and cursor in by_id and cursor not in seen:
-        seen.add(cursor)
-        path.append(by_id[cursor])
-        cursor = by_id[cursor].parent_id
-    path.reverse()
-    siblings: dict[int, SiblingInfo] = {}
-    for message in path:
-        kids = children.get(message.parent_id if message.parent_id in by_id else None, [])
-        if len(kids) > 1:
-            siblings[message.id] = (next(i for i, k in enumerate(kids) if k.id == message.id) + 1, len(kids))
-    leaves = sorted((m for m in messages if m.id not in children), key=lambda m: (m.created_at, m.id))
-    branch = 0
-    if path:
-        # The head's branch: the newest leaf at or under the head.
-        best: Message | None = None
-        stack = [path[-1]]
-        while stack:
-            current = stack.pop()
-            kids = children.get(current.id, [])
-            if not kids and (best is None or (current.created_at, current.id) > (best.created_at, best.id)):
-                best = current
-            stack.extend(kids)
-        assert best is not None
-        branch = next((i + 1 for i, leaf in enumerate(leaves) if leaf.id == best.id), 0)
-    return ThreadView(thread, messages, path, siblings, branch, len(leaves), children)
 
 
 class MainScreen(Screen[None]):
@@ -580,7 +525,7 @@ class MainScreen(Screen[None]):
     async def fork_flow(self, message: Message) -> None:
         role = Role.USER if message.role is not Role.USER else Role.ASSISTANT
         composed: Composed | None = await self._ask(
-            ComposerScreen(f"Fork after #{message.id}", role=role, context=f"after {message.role.value}: {words(message.content, 14)}", cursor_blink=self._cursor_blink)
+            ComposerScreen(f"Fork after #{message.id}", role=role, context=f"after {message.role.value}: {first_words(message.content, 14)}", cursor_blink=self._cursor_blink)
         )
         if composed is None:
             return
@@ -634,7 +579,7 @@ class MainScreen(Screen[None]):
     async def rewind_flow(self, thread: Thread, message: Message, leaving: int) -> None:
         noun = "message leaves" if leaving == 1 else "messages leave"
         body = (
-            f"Rewind to #{message.id} ({message.role.value}: {words(message.content)})?\n\n"
+            f"Rewind to #{message.id} ({message.role.value}: {first_words(message.content)})?\n\n"
             f"{leaving} {noun} the active path; they stay as a branch.\nu undoes the rewind."
         )
         if not await self._ask(ConfirmScreen("Rewind", body)):
@@ -950,4 +895,4 @@ def _count_sessions() -> int | None:
         return 0
 
 
-__all__ = ["MainScreen", "ThreadView", "view_of"]
+__all__ = ["MainScreen"]

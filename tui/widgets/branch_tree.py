@@ -32,103 +32,11 @@ from textual.strip import Strip
 
 from store import Message, Thread
 
-from ..safe_text import clean_line
+from ..thread_model import Children, Run, build_runs, first_words
 from .cursor import CursorKeys
 from .lines import highlight, one_line
 
 FIRST_WORDS = 8
-
-
-@dataclass(frozen=True)
-class _Prefix:
-    """One level of tree lines, linked to the levels above (shared, so deep trees stay cheap)."""
-
-    up: _Prefix | None
-    text: str
-    """`│ ` when the ancestor at this level has siblings below it, else two spaces."""
-
-
-@dataclass(frozen=True)
-class Run:
-    """A collapsed chain of messages: one line of the tree."""
-
-    first: Message
-    last: Message
-    count: int
-    depth: int
-    prefix: _Prefix | None
-    last_sibling: bool
-    on_path: bool
-    has_head: bool
-
-    def guide(self, max_levels: int = 1_000_000) -> str:
-        """The tree lines before the node (`│ ├─`), at most `max_levels` levels deep."""
-        if self.depth == 0:
-            return ""
-        parts = ["└─" if self.last_sibling else "├─"]
-        node = self.prefix
-        while node is not None and len(parts) < max_levels:
-            parts.append(node.text)
-            node = node.up
-        if node is not None:
-            parts.append("…")
-        return "".join(reversed(parts))
-
-
-def children_of(messages: list[Message]) -> dict[int | None, list[Message]]:
-    """Each message's children, oldest first (roots under None)."""
-    ids = {m.id for m in messages}
-    children: dict[int | None, list[Message]] = {}
-    for message in messages:
-        parent = message.parent_id if message.parent_id in ids else None
-        children.setdefault(parent, []).append(message)
-    for kids in children.values():
-        if len(kids) > 1:
-            kids.sort(key=lambda m: (m.created_at, m.id))
-    return children
-
-
-def _words(message: Message) -> str:
-    words = clean_line(message.content).split()
-    text = " ".join(words[:FIRST_WORDS])
-    return text + ("…" if len(words) > FIRST_WORDS else "")
-
-
-def build_runs(
-    messages: list[Message], head_id: int | None, children: dict[int | None, list[Message]] | None = None
-) -> list[Run]:
-    """The runs of a thread's tree in display order (depth first, oldest child first)."""
-    by_id = {m.id: m for m in messages}
-    if children is None:
-        children = children_of(messages)
-    on_path: set[int] = set()
-    cursor = head_id
-    while cursor is not None and cursor in by_id and cursor not in on_path:
-        on_path.add(cursor)
-        cursor = by_id[cursor].parent_id
-    runs: list[Run] = []
-    # Stack entries: (first message of the run, depth, guide prefix for it, is last sibling).
-    roots = children.get(None, [])
-    stack: list[tuple[Message, int, _Prefix | None, bool]] = [
-        (m, 0, None, i == len(roots) - 1) for i, m in reversed(list(enumerate(roots)))
-    ]
-    while stack:
-        first, depth, prefix, last_sibling = stack.pop()
-        count = 1
-        last = first
-        has_head = first.id == head_id
-        seen = {first.id}
-        while len(kids := children.get(last.id, [])) == 1 and kids[0].id not in seen:
-            last = kids[0]
-            seen.add(last.id)
-            count += 1
-            has_head = has_head or last.id == head_id
-        child_prefix = None if depth == 0 else _Prefix(prefix, "  " if last_sibling else "│ ")
-        runs.append(Run(first, last, count, depth, prefix, last_sibling, first.id in on_path, has_head))
-        kids = [k for k in children.get(last.id, []) if k.id not in seen]
-        for i, kid in reversed(list(enumerate(kids))):
-            stack.append((kid, depth + 1, child_prefix, i == len(kids) - 1))
-    return runs
 
 
 class BranchTree(CursorKeys, ScrollView, can_focus=True):
@@ -184,7 +92,7 @@ class BranchTree(CursorKeys, ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._thread: Thread | None = None
         self._built: list[Run] = []
-        self._pending: tuple[list[Message], int | None, dict[int | None, list[Message]] | None, int | None] | None = None
+        self._pending: tuple[list[Message], int | None, Children | None, int | None] | None = None
         """A tree to build when it is first needed: while the pane is hidden it costs nothing."""
         self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(1024)
 
@@ -205,7 +113,7 @@ class BranchTree(CursorKeys, ScrollView, can_focus=True):
         return self._runs[self.cursor] if 0 <= self.cursor < len(self._runs) else None
 
     def show_tree(
-        self, thread: Thread | None, messages: list[Message], children: dict[int | None, list[Message]] | None = None
+        self, thread: Thread | None, messages: list[Message], children: Children | None = None
     ) -> None:
         """Show the tree of `messages` (all of `thread`'s); the cursor goes to the head's run,
         or stays on the same run when the same thread is shown again."""
@@ -305,8 +213,8 @@ class BranchTree(CursorKeys, ScrollView, can_focus=True):
         text.append(label + " ", style=style("branch-tree--count"))
         if run.has_head:  # before the words, so a narrow pane never cuts it off
             text.append("◀ head ", style=style("branch-tree--head"))
-        text.append(f"“{_words(run.first)}”", style=style("branch-tree--count" if run.on_path else "branch-tree--off-path"))
+        text.append(f"“{first_words(run.first.content, FIRST_WORDS)}”", style=style("branch-tree--count" if run.on_path else "branch-tree--off-path"))
         return one_line(text, width, self.app.console, self.rich_style)
 
 
-__all__ = ["BranchTree", "Run", "build_runs", "children_of"]
+__all__ = ["BranchTree"]

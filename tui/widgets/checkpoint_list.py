@@ -31,6 +31,7 @@ from textual.strip import Strip
 from store import Checkpoint, CheckpointKind, Message, Thread
 
 from ..safe_text import clean_line
+from ..thread_model import first_words
 from .lines import highlight
 from ..timefmt import relative_time
 from .cursor import CursorKeys
@@ -45,14 +46,6 @@ KIND_MARKERS: dict[CheckpointKind, str] = {
 FIRST_WORDS = 12
 MIN_NAME_WIDTH = 8
 """A name is cut to make room for kind and age only down to this many cells."""
-
-
-def first_words(text: str, count: int = FIRST_WORDS) -> str:
-    """The first `count` words of a message on one line, cleaned; '…' when cut."""
-    words = clean_line(text).split()
-    if len(words) <= count:
-        return " ".join(words)
-    return " ".join(words[:count]) + "…"
 
 
 @dataclass(frozen=True)
@@ -329,7 +322,7 @@ class CheckpointList(CursorKeys, ScrollView, can_focus=True):
             text.append(f"   #{checkpoint.message_id}", style=style("checkpoint-list--age"))
             if message is not None:
                 text.append(f" {message.role.value}: ", style=style("checkpoint-list--age"))
-                text.append(f"“{first_words(message.content)}”", style=style("checkpoint-list--message"))
+                text.append(f"“{first_words(message.content, FIRST_WORDS)}”", style=style("checkpoint-list--message"))
             return text
         text.append("   " + clean_line(checkpoint.note or "").strip(), style=style("checkpoint-list--note"))
         return text

@@ -41,11 +41,9 @@ from store import payloads
 from store.payloads import copied_from
 
 from ..safe_text import clean_line
+from ..thread_model import SiblingInfo
 from .lines import highlight, one_line
 from .message_view import FOLD_KEEP, FOLD_OVER, INDENT, BodyRenderer, ToolIndex, estimate, header_label, levels, to_strips
-
-SiblingInfo = tuple[int, int]
-"""(1-based position among its siblings, how many siblings there are)."""
 
 
 def is_boundary(message: Message) -> bool:
