@@ -134,7 +134,7 @@ async def test_brackets_switch_siblings_and_the_marker_follows(demo_db: Path) ->
         assert screen.transcript.selected.id == BRANCH_POINT
         await pilot.press("left_square_bracket")  # already the first: the store refuses, the app says so
         await settle(pilot)
-        assert any("sibling" in n.message.lower() for n in app._notifications)
+        assert any("sibling" in str(n.message).lower() for n in app._notifications)
         assert app.is_running
 
 
@@ -321,7 +321,7 @@ async def test_store_errors_become_notifications(tmp_path: Path) -> None:
         await settle(pilot)
         assert app.is_running
         errors = [n for n in app._notifications if n.severity == "error"]
-        assert errors and "undo" in errors[-1].message.lower()
+        assert errors and "undo" in str(errors[-1].message).lower()
         assert thread.id == main(app).thread.id
 
 
