@@ -18,14 +18,12 @@ from pathlib import Path
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.content import Content
 
 from store import Store, StoreError
 from store.follow import FollowChange, Follower
 
 from .commands import GroveCommands
 from .notify import literal
-from .safe_text import clean_line
 from .screens.main import MainScreen
 from .screens.modals import ComposerScreen, ConfirmScreen, HandOffScreen, PromptScreen
 from .screens.compare import CompareScreen
@@ -157,12 +155,12 @@ class GroveApp(App[None]):
     async def _followed(self, change: FollowChange) -> None:
         for thread_id in change.created:
             thread = await self.store.get_thread(thread_id)
-            self.notify(Content(clean_line(thread.title or "Untitled")), title="New session")
+            self.notify(literal("$title", title=thread.title or "Untitled"), title="New session")
         if change.errors:
             first = change.errors[0]
             more = f" (and {len(change.errors) - 1} more)" if len(change.errors) > 1 else ""
             self.notify(
-                Content(f"{clean_line(first.file)}:{first.line}: {clean_line(first.reason)}{more}"),
+                literal("$file:$line: $reason$more", file=first.file, line=first.line, reason=first.reason, more=more),
                 title="Lines not imported",
                 severity="warning",
             )

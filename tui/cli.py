@@ -44,7 +44,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message[0].upper() + message[1:] + ("" if message.endswith(".") else "."))
 
 
-def _db_parent() -> argparse.ArgumentParser:
+def _db_parent() -> _Parser:
     parent = _Parser(add_help=False)
     parent.add_argument("--db", default=argparse.SUPPRESS, help="the database file (default: $GROVE_DB, else the user data folder)")
     return parent

@@ -12,6 +12,10 @@ from textual.content import Content
 from .safe_text import clean_line
 
 
-def literal(template: str, **values: object) -> Content:
-    """The template as markup, each $name replaced by its value shown exactly as written."""
-    return Content.from_markup(template, **{name: clean_line(str(value)) for name, value in values.items()})
+def literal(template: str, **values: object) -> str:
+    """The template as markup, each $name replaced by its value shown exactly as written.
+
+    Returned as markup with the values escaped (Content.markup), so it is the `str` that
+    `notify(..., markup=True)` takes and renders back to exactly this content."""
+    content = Content.from_markup(template, **{name: clean_line(str(value)) for name, value in values.items()})
+    return content.markup

@@ -354,8 +354,8 @@ async def test_enter_on_a_timeline_event_moves_the_head_there(demo_db: Path) -> 
         main(app).query_one("#side-tabs").active = "tab-timeline"
         timeline = main(app).query_one(Timeline)
         timeline.focus()
-        index = next(i for i, e in enumerate(timeline.events) if e.to_leaf_id not in (None, head))
-        target = timeline.events[index].to_leaf_id
+        index = next(i for i, e in enumerate(timeline.shown_events) if e.to_leaf_id not in (None, head))
+        target = timeline.shown_events[index].to_leaf_id
         timeline.cursor = index
         await pilot.press("enter")
         await settle(pilot)

@@ -179,7 +179,7 @@ async def test_nothing_to_choose_without_a_thread(demo_db: Path) -> None:
         timeline.show_events(thread, events)
         timeline.show_events(None, events)
         await pilot.press("enter")
-        assert timeline.events == []
+        assert timeline.shown_events == []
     assert _chosen(posted) == []
 
 

@@ -14,7 +14,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -65,7 +65,7 @@ THREADS_AUTO_WIDTH = 70
 class MainScreen(Screen[None]):
     """The four panes and every action on threads and messages."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "focus_pane(1)", "Next pane", show=False, priority=True, id="main.next_pane"),
         Binding("shift+tab", "focus_pane(-1)", "Previous pane", show=False, priority=True, id="main.previous_pane"),
         Binding("q", "app.quit", "Quit", id="main.quit"),
@@ -416,8 +416,12 @@ class MainScreen(Screen[None]):
         panes.append(self.transcript)
         if self.query_one("#side").display:
             active = self.query_one(TabbedContent).active
-            widget = {"tab-tree": BranchTree, "tab-timeline": Timeline, "tab-checkpoints": CheckpointList}[active]
-            panes.append(self.query_one(widget))
+            tab_widgets: dict[str, type[Widget]] = {
+                "tab-tree": BranchTree,
+                "tab-timeline": Timeline,
+                "tab-checkpoints": CheckpointList,
+            }
+            panes.append(self.query_one(tab_widgets[active]))
         return panes
 
     def action_focus_pane(self, step: int) -> None:

@@ -19,6 +19,7 @@ newest leaf as well).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events
@@ -65,7 +66,7 @@ class BranchTree(CursorKeys, ScrollView, can_focus=True):
     BranchTree > .branch-tree--empty { color: $text-muted; text-style: italic; }
     """
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Next branch", show=False, id="tree.next"),
         Binding("up,k", "cursor_up", "Previous branch", show=False, id="tree.previous"),
         Binding("home,g", "cursor_first", "First", show=False, id="tree.first"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events
@@ -88,7 +89,7 @@ class CheckpointList(CursorKeys, ScrollView, can_focus=True):
     CheckpointList > .checkpoint-list--empty { color: $text-muted; text-style: italic; }
     """
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Next checkpoint", show=False, id="checkpoints.next"),
         Binding("up,k", "cursor_up", "Previous checkpoint", show=False, id="checkpoints.previous"),
         Binding("home,g", "cursor_first", "First checkpoint", show=False, id="checkpoints.first"),

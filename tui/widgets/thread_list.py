@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events
@@ -107,7 +108,7 @@ class ThreadList(CursorKeys, ScrollView, can_focus=True):
     ThreadList > .thread-list--empty { color: $text-muted; text-style: italic; }
     """
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Next thread", show=False, id="threads.next"),
         Binding("up,k", "cursor_up", "Previous thread", show=False, id="threads.previous"),
         Binding("home,g", "cursor_first", "First thread", show=False, id="threads.first"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events
@@ -179,7 +179,7 @@ class Timeline(CursorKeys, ScrollView, can_focus=True):
     Timeline > .timeline--empty { color: $text-muted; text-style: italic; }
     """
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Next event", show=False, id="timeline.next"),
         Binding("up,k", "cursor_up", "Previous event", show=False, id="timeline.previous"),
         Binding("home,g", "cursor_first", "First event", show=False, id="timeline.first"),
@@ -236,7 +236,7 @@ class Timeline(CursorKeys, ScrollView, can_focus=True):
         return self._thread
 
     @property
-    def events(self) -> list[Event]:
+    def shown_events(self) -> list[Event]:
         """The events shown, oldest first."""
         return self._events
 

@@ -19,10 +19,11 @@ links are not turned into terminal hyperlinks.
 from __future__ import annotations
 
 import bisect
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
+import itertools
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -91,7 +92,7 @@ class Transcript(ScrollView, can_focus=True):
     Transcript > .transcript--empty { color: $text-muted; text-style: italic; }
     """
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Next message", show=False, id="transcript.next"),
         Binding("up,k", "cursor_up", "Previous message", show=False, id="transcript.previous"),
         Binding("home,g", "cursor_first", "First message", show=False, id="transcript.first"),
