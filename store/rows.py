@@ -12,6 +12,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
+from .errors import InvalidOperation
 from .models import (
     Checkpoint,
     CheckpointKind,
@@ -45,7 +46,10 @@ def encode_time(moment: datetime) -> str:
     """A UTC ISO-8601 string of fixed width, so text order is time order."""
     if moment.tzinfo is None:
         raise ValueError("timestamps must be timezone-aware")
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    try:
+        return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    except OverflowError:  # e.g. 0001-01-01T00:00+05:00: before year 1 in UTC
+        raise InvalidOperation(f"The time {moment.isoformat()} is out of range: in UTC it falls before year 1 or after 9999.") from None
 
 
 def decode_time(text: str | None) -> datetime | None:
