@@ -337,6 +337,10 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
     ):
         if value is not None:
             token_sets.append(f"{column} = ?")
+            if isinstance(value, int):
+                # A sum of huge per-line counts can pass SQLite's 64 bits even when each
+                # line's count was clamped to it: the total is clamped too.
+                value = max(-(2**63), min(value, 2**63 - 1))
             token_params.append(value)
     if token_sets:
         conn.execute(f"UPDATE threads SET {', '.join(token_sets)} WHERE id = ?", (*token_params, thread_id))

@@ -42,7 +42,25 @@ from pydantic_core import to_json as fast_dumps
 from .. import bulk
 from ..rows import encode_json, encode_time
 from . import chatgpt, claude_code, codex, grove_json
-from .lines import LineError, LineReader, ReadPlan, decode_line, has_surrogate_escape, load_records, plan, scrub_surrogates
+from .lines import (
+    MAX_DOCUMENT_BYTES,
+    LineError,
+    LineReader,
+    ReadPlan,
+    decode_line,
+    kind_of,
+    open_regular,
+    read_bounded,
+    has_surrogate_escape,
+    load_records,
+    may_hold_unsafe_number,
+    may_hold_unsafe_time,
+    number_problem,
+    plan,
+    safe_numbers,
+    scrub_surrogates,
+    unsafe_times,
+)
 
 FORMATS = ("claude-code", "codex", "chatgpt", "grove")
 
@@ -119,7 +137,7 @@ def detect_format(path: Path) -> str:
     name = path.name
     if name.endswith(".json"):
         try:
-            with open(path, "rb") as f:
+            with open_regular(path) as f:  # never a FIFO or a device (see open_regular)
                 head = f.read(4096)
         except OSError:
             return "chatgpt"
@@ -127,12 +145,12 @@ def detect_format(path: Path) -> str:
     if name.startswith("rollout-"):
         return "codex"
     try:
-        with open(path, "rb") as f:
+        with open_regular(path) as f:
             first = f.readline(65536)
         obj = json.loads(first)
         if isinstance(obj, dict) and obj.get("type") in ("session_meta", "response_item", "event_msg", "turn_context"):
             return "codex"
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # a first line nested 100,000 deep: not Codex
         pass
     return "claude-code"
 
@@ -339,6 +357,12 @@ def _stat_files(files: list[SessionFile]) -> list[_Unit]:
             u.key = None
             u.errors.append(LineError(text, 0, f"cannot read: {exc.strerror or exc}"))
             continue
+        if not stat_module.S_ISREG(st.st_mode):
+            # Only regular files: a FIFO would block the import and a device (a symlink to
+            # /dev/zero named *.jsonl) would never end.
+            u.key = None
+            u.errors.append(LineError(text, 0, f"is {kind_of(st.st_mode)}, not a regular file; skipped"))
+            continue
         u.stat = st
         u.size = st.st_size
     return units
@@ -401,8 +425,6 @@ def _report_unit(u: _Unit, report: ImportReport, seen: set[int]) -> None:
     report.files += 1
     report.errors += errors
     report.pending += pending
-    if record.offset == 0 and record.line_count == 0 and not threads and record.size == 0:
-        report.errors.append(LineError(str(u.path), 0, "empty file"))
     if isinstance(u.written, sqlite3.Error):
         report.errors.append(LineError(str(u.path), 0, f"could not be written: {u.written}"))
         return
@@ -509,6 +531,8 @@ def _parse(
         try:
             if has_surrogate_escape(raw):
                 obj = scrub_surrogates(obj)  # lone surrogates: U+FFFD (see scrub_surrogates)
+            if may_hold_unsafe_number(raw) or may_hold_unsafe_time(raw):
+                obj = _storable(obj, name, number, errors)
             feed(number, obj)
         except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
             errors.append(LineError(name, number, f"unexpected shape ({type(exc).__name__}: {exc})"))
@@ -533,6 +557,17 @@ def _parse(
     return threads, record
 
 
+def _storable(obj: Any, name: str, number: int, errors: list[LineError]) -> Any:
+    """`obj` with the numbers SQLite cannot hold clamped (or nulled), and one problem for
+    the line naming them and any timestamp out of range (the parsers skip those)."""
+    found: list[str] = []
+    obj = safe_numbers(obj, found)
+    unsafe_times(obj, found)
+    if found:
+        errors.append(LineError(name, number, number_problem(found)))
+    return obj
+
+
 def encode_data(value: dict[str, Any]) -> str | None:
     """`encode_json` of a message's data, three times faster: pydantic_core writes the same
     JSON text (floats may spell their exponent without a '+' or leading 0); what it refuses
@@ -546,7 +581,15 @@ def encode_data(value: dict[str, Any]) -> str | None:
 
 
 def _parse_document(path: Path, fmt: str, read_plan: Any, errors: list[LineError]) -> tuple[list[bulk.ParsedThread], bulk.FileRecord]:
-    raw = Path(read_plan.path).read_bytes()
+    bounded = read_bounded(read_plan.path, MAX_DOCUMENT_BYTES)
+    if bounded is None:
+        errors.append(
+            LineError(str(path), 0, f"larger than {MAX_DOCUMENT_BYTES // 2**20} MB, more than one JSON document may take; skipped")
+        )
+        return [], bulk.FileRecord(
+            path=read_plan.path, format=fmt, size=read_plan.size, mtime=read_plan.mtime, offset=read_plan.size, line_count=0, head_hash="0:", state=None
+        )
+    raw = bounded
     record = bulk.FileRecord(
         path=read_plan.path, format=fmt, size=len(raw), mtime=read_plan.mtime, offset=len(raw), line_count=raw.count(b"\n"), head_hash="0:", state=None
     )
@@ -568,6 +611,12 @@ def _parse_document(path: Path, fmt: str, read_plan: Any, errors: list[LineError
     if has_surrogate_escape(raw):
         try:
             doc = scrub_surrogates(doc)
+        except RecursionError:
+            errors.append(LineError(str(path), 0, "JSON nested too deeply"))
+            return [], record
+    if may_hold_unsafe_number(raw) or may_hold_unsafe_time(raw):
+        try:
+            doc = _storable(doc, str(path), 0, errors)
         except RecursionError:
             errors.append(LineError(str(path), 0, "JSON nested too deeply"))
             return [], record

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..models import EventKind
 from ..bulk import ParsedCheckpoint, ParsedEvent, ParsedMessage, ParsedThread
-from .lines import LineError
+from .lines import LineError, parse_time
 
 FORMAT = "grove"
 _EVENT_KINDS = {k.value for k in EventKind}
@@ -22,13 +22,8 @@ VERSION = 1
 
 
 def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    """An ISO time Grove can store (naive: UTC), or None (see lines.parse_time)."""
+    return parse_time(value)
 
 
 def _str(value: Any) -> str | None:
