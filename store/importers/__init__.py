@@ -27,6 +27,7 @@ import asyncio
 import json
 import multiprocessing
 import os
+import re
 import sqlite3
 import stat as stat_module
 from collections import deque
@@ -209,6 +210,7 @@ async def import_paths(
     for u in units:
         _plan_unit(u, records)
     await _check_restarts(store, units)
+    _assign_thread_keys(units, records)
     # A pipeline of chunks of files (a few MB each): chunk i+1 is parsed while chunk i is
     # written, each of its files in its own transaction but the whole chunk in one hop to
     # the writer's thread. A big import parses in a separate process (a real second core,
@@ -381,6 +383,58 @@ def _plan_unit(u: _Unit, records: dict[str, Any]) -> None:
         u.job = read_plan
 
 
+def _natural_key(u: _Unit) -> str | None:
+    """The main thread's key a parser derives from the file's name alone (None: not keyed by name)."""
+    if u.format == "claude-code":
+        return claude_code.session_of(u.path)[0]
+    if u.format == "codex":
+        match = codex._UUID.search(u.path.stem)
+        return match.group(1) if match else u.path.stem
+    return None
+
+
+def _saved_key(u: _Unit, row: tuple[Any, ...]) -> str | None:
+    """The main thread's key an earlier import of this very file used (from its saved state)."""
+    try:
+        state = json.loads(row[5]) if row[5] else None
+    except ValueError:
+        return None
+    value = state.get("main" if u.format == "claude-code" else "key") if isinstance(state, dict) else None
+    return value if isinstance(value, str) else None
+
+
+_SESSION_ID = re.compile(
+    r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:)?"
+    r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|agent-[0-9a-f]+)"
+)
+"""A key that is an agent's own session id (a UUID; `agent-<hex>` for a subagent): unique
+wherever the file lies, so a copy of the file in another folder is the same session."""
+
+
+def _assign_thread_keys(units: list[_Unit], records: dict[str, Any]) -> None:
+    """Threads are keyed by the file they come from, never by a file name alone.
+
+    Claude Code and Codex name a session's file by its session id (a UUID): that id keys the
+    thread wherever the file lies, so a copy elsewhere is the same session and adds nothing.
+    Any other name (`a/session.jsonl`, `b/session.jsonl`, old transcripts) is qualified by
+    the file's path, so two files are two threads. A file read before keeps the key it had
+    (from its saved state when it is read again from the start).
+    """
+    for u in units:
+        if u.job is None or u.key is None or u.job.state is not None:
+            continue
+        natural = _natural_key(u)
+        if natural is None:
+            continue
+        row = records.get(u.key)
+        saved = _saved_key(u, row) if row is not None and row[6] == u.format else None
+        if saved is not None:
+            if saved != natural:
+                u.job.thread_key = saved
+        elif _SESSION_ID.fullmatch(natural) is None:
+            u.job.thread_key = f"{natural}@{u.key}"
+
+
 async def _check_restarts(store: Any, units: list[_Unit]) -> None:
     """A file whose thread was deleted in Grove is read again from the start.
 
@@ -510,8 +564,12 @@ def _parse(
     parser: Any
     if fmt == "codex":
         parser = codex.CodexParser(path, read_plan.state, errors)
+        if read_plan.thread_key is not None and read_plan.state is None:
+            parser.s["key"] = read_plan.thread_key  # see _assign_thread_keys
     else:
         parser = claude_code.ClaudeCodeParser(path, read_plan.state, errors)
+        if read_plan.thread_key is not None and read_plan.state is None:
+            parser.s["main"] = read_plan.thread_key
     reader = LineReader(read_plan)
     name = str(path)
     feed = parser.feed

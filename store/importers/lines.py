@@ -120,6 +120,9 @@ class ReadPlan:
     state: dict[str, Any] | None = None
     unchanged: bool = False
     restarted: bool = False
+    thread_key: str | None = None
+    """The key of the file's main thread when its name alone is not enough (another file of
+    the same name in another folder owns that key); None: the parser's own, from the name."""
 
 
 def load_record(conn: sqlite3.Connection, path: str) -> tuple[Any, ...] | None:

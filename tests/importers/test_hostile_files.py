@@ -169,3 +169,54 @@ async def test_a_zero_byte_session_is_no_problem(store: Store, tmp_path: Path) -
 async def test_only_thread_helper_still_finds_one(store: Store) -> None:
     await import_paths(store, [IDEAS])
     assert (await only_thread(store)).message_count > 0
+
+
+# ---------------------------------------------------------------------- item 2: one file, one thread
+
+
+async def test_same_named_files_in_two_folders_are_two_threads(store: Store, tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "session.jsonl").write_bytes(IDEAS.read_bytes())
+    report = await import_paths(store, [tmp_path / "a" / "session.jsonl", tmp_path / "b" / "session.jsonl"])
+    assert len(report.created) == 2
+    threads = await store.list_threads()
+    assert len(threads) == 2
+    for t in threads:
+        assert len([m for m in await store.messages(t.id) if m.parent_id is None]) == 1  # one root each
+    await assert_invariants(store)
+    # Appending to each file goes to its own thread, on a later run too.
+    before = {t.id: t.message_count for t in threads}
+    assert (await import_paths(store, [tmp_path / "a", tmp_path / "b"])).messages == 0
+    assert {t.id: t.message_count for t in await store.list_threads()} == before
+
+
+async def test_a_second_folder_later_is_a_new_thread(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "session.jsonl").write_bytes(IDEAS.read_bytes())
+    first = await import_paths(store, [tmp_path / "a"])
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "session.jsonl").write_bytes(IDEAS.read_bytes())
+    second = await import_paths(store, [tmp_path / "a", tmp_path / "b"])
+    assert len(first.created) == 1 and len(second.created) == 1
+    assert second.messages == first.messages
+
+
+async def test_legacy_files_without_uuids_keep_all_their_lines(store: Store, tmp_path: Path) -> None:
+    def legacy(text: str) -> str:
+        out = []
+        for line in IDEAS.read_text(encoding="utf-8").splitlines():
+            obj = json.loads(line)
+            obj.pop("uuid", None)
+            obj.pop("parentUuid", None)
+            if obj.get("type") == "user" and isinstance(obj.get("message"), dict):
+                obj["message"]["content"] = text
+            out.append(json.dumps(obj))
+        return "\n".join(out) + "\n"
+
+    for folder, text in (("a", "first file"), ("b", "second file")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "old.jsonl").write_text(legacy(text), encoding="utf-8")
+    report = await import_paths(store, [tmp_path / "a", tmp_path / "b"])
+    assert len(report.created) == 2
+    assert len(await store.search("second file")) >= 1 and len(await store.search("first file")) >= 1
