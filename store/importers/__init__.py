@@ -24,6 +24,7 @@ incomplete last line is listed in `ImportReport.pending` and read next time.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import multiprocessing
 import os
@@ -45,6 +46,7 @@ from ..rows import encode_json, encode_time
 from . import chatgpt, claude_code, codex, grove_json
 from .lines import (
     MAX_DOCUMENT_BYTES,
+    TAIL_BYTES,
     LineError,
     LineReader,
     ReadPlan,
@@ -54,6 +56,7 @@ from .lines import (
     read_bounded,
     has_surrogate_escape,
     load_records,
+    marks,
     may_hold_unsafe_number,
     may_hold_unsafe_time,
     number_problem,
@@ -649,7 +652,16 @@ def _parse_document(path: Path, fmt: str, read_plan: Any, errors: list[LineError
         )
     raw = bounded
     record = bulk.FileRecord(
-        path=read_plan.path, format=fmt, size=len(raw), mtime=read_plan.mtime, offset=len(raw), line_count=raw.count(b"\n"), head_hash="0:", state=None
+        path=read_plan.path,
+        format=fmt,
+        size=len(raw),
+        mtime=read_plan.mtime,
+        offset=len(raw),
+        line_count=raw.count(b"\n"),
+        # No head to compare (a document is read whole), but its last bytes and mtime_ns
+        # are, so a same-size rewrite is read again.
+        head_hash=marks("0:", f"{min(len(raw), TAIL_BYTES)}:{hashlib.sha1(raw[-TAIL_BYTES:] if raw else b'').hexdigest()}", read_plan.mtime_ns),
+        state=None,
     )
     if not raw.strip():
         return [], record

@@ -120,6 +120,7 @@ class ReadPlan:
     state: dict[str, Any] | None = None
     unchanged: bool = False
     restarted: bool = False
+    mtime_ns: int | None = None
     thread_key: str | None = None
     """The key of the file's main thread when its name alone is not enough (another file of
     the same name in another folder owns that key); None: the parser's own, from the name."""
@@ -153,32 +154,76 @@ def _head_hash(path: Path, length: int) -> str:
     return f"{len(head)}:{hashlib.sha1(head).hexdigest()}"
 
 
+TAIL_BYTES = 4096
+
+
+def _tail_hash(path: Path | str, offset: int, length: int) -> str:
+    """The hash of the `length` bytes before `offset`: what the next read resumes after."""
+    with open_regular(path) as f:
+        f.seek(max(0, offset - length))
+        tail = f.read(min(length, offset))
+    return _mark(tail)
+
+
+def _mark(data: bytes) -> str:
+    return f"{len(data)}:{hashlib.sha1(data).hexdigest()}"
+
+
+def marks(head: str, tail: str, mtime_ns: int | None) -> str:
+    """The `head_hash` column: the head's hash, the hash of the bytes before the offset, and
+    the file's mtime in nanoseconds (the REAL `mtime` column cannot hold it exactly)."""
+    return f"{head}|{tail}|{'' if mtime_ns is None else mtime_ns}"
+
+
+def split_marks(text: Any) -> tuple[str, str, int | None]:
+    """The inverse of `marks`; a row from before them has only the head's hash."""
+    parts = str(text or "").split("|")
+    tail = parts[1] if len(parts) > 1 else ""
+    ns = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
+    return parts[0], tail, ns
+
+
+def _mark_length(mark: str) -> int:
+    try:
+        return int(mark.split(":", 1)[0])
+    except ValueError:
+        return 0
+
+
 def plan(path: Path, row: tuple[Any, ...] | None, fmt: str, st: os.stat_result | None = None) -> ReadPlan:
-    """Decide where to read `path` from, given its stored `import_files` row (and its stat)."""
+    """Decide where to read `path` from, given its stored `import_files` row (and its stat).
+
+    Unchanged (not opened) only when size, mtime_ns and offset all match. Otherwise the file
+    is read from the start unless both its first bytes and the bytes just before the saved
+    offset are what was read last time (a same-size rewrite of the last line is noticed).
+    """
     if st is None:
         st = path.stat()
-    p = ReadPlan(str(path), st.st_size, st.st_mtime)
+    p = ReadPlan(str(path), st.st_size, st.st_mtime, mtime_ns=st.st_mtime_ns)
     if row is None:
         return p
     size, mtime, offset, line_count, head_hash, state, old_fmt = row
+    head_mark, tail_mark, stored_ns = split_marks(head_hash)
     if old_fmt != fmt:
         p.restarted = True
         return p
-    if size == st.st_size and mtime == st.st_mtime and offset == st.st_size:
+    same_time = stored_ns == st.st_mtime_ns if stored_ns is not None else mtime == st.st_mtime
+    if size == st.st_size and same_time and offset == st.st_size:
         p.unchanged = True
-        p.offset, p.line_count, p.head_hash = offset, line_count, head_hash
+        p.offset, p.line_count, p.head_hash = offset, line_count, head_mark
         return p
     if st.st_size < offset:
         p.restarted = True
         return p
-    try:
-        length = int(str(head_hash).split(":", 1)[0])
-    except ValueError:
-        length = 0
-    if length and _head_hash(path, length) != head_hash:
+    length = _mark_length(head_mark)
+    if length and _head_hash(path, length) != head_mark:
         p.restarted = True
         return p
-    p.offset, p.line_count, p.head_hash = offset, line_count, head_hash
+    tail_length = _mark_length(tail_mark)
+    if tail_length and _tail_hash(path, offset, tail_length) != tail_mark:
+        p.restarted = True
+        return p
+    p.offset, p.line_count, p.head_hash = offset, line_count, head_mark
     p.state = json.loads(state) if state else None
     if offset == st.st_size:
         p.unchanged = True
@@ -312,6 +357,7 @@ class LineReader:
                 head_hash = f"{len(head)}:{hashlib.sha1(head).hexdigest()}"
             else:
                 head_hash = _head_hash(Path(self.plan.path), length)
+        tail = _tail_hash(self.plan.path, self.offset, TAIL_BYTES) if self.offset else _mark(b"")
         return FileRecord(
             path=self.plan.path,
             format=fmt,
@@ -319,7 +365,7 @@ class LineReader:
             mtime=self.plan.mtime,
             offset=self.offset,
             line_count=self.line_count,
-            head_hash=head_hash,
+            head_hash=marks(head_hash, tail, self.plan.mtime_ns),
             state=state,
         )
 

@@ -220,3 +220,39 @@ async def test_legacy_files_without_uuids_keep_all_their_lines(store: Store, tmp
     report = await import_paths(store, [tmp_path / "a", tmp_path / "b"])
     assert len(report.created) == 2
     assert len(await store.search("second file")) >= 1 and len(await store.search("first file")) >= 1
+
+
+# ---------------------------------------------------------------------- item 3: change detection
+
+
+async def test_a_same_size_rewrite_of_the_last_line_is_read_again(store: Store, tmp_path: Path) -> None:
+    target = tmp_path / "s.jsonl"
+    text = IDEAS.read_bytes()
+    target.write_bytes(text)
+    await import_paths(store, [target])
+    (thread,) = await store.list_threads()
+    # The last message's line rewritten in place (a new uuid of the same length: a new
+    # message), same size, far past the first 4 KB; mtime moves as a rewrite moves it.
+    lines_ = text.splitlines(keepends=True)
+    index = max(i for i, line in enumerate(lines_) if b'"uuid":"' in line and b'"type":"user"' in line)
+    old_uuid = json.loads(lines_[index])["uuid"]
+    new_uuid = "f" * 8 + old_uuid[8:]
+    assert new_uuid != old_uuid
+    lines_[index] = lines_[index].replace(old_uuid.encode(), new_uuid.encode())
+    rewritten = b"".join(lines_)
+    assert len(rewritten) == len(text) and rewritten[:4096] == text[:4096]
+    target.write_bytes(rewritten)
+    report = await import_paths(store, [target])
+    assert report.files == 1
+    uuids = {m.data.get("uuid") for m in await store.messages(thread.id)}
+    assert new_uuid in uuids
+
+
+async def test_an_untouched_file_is_not_read_again(store: Store, tmp_path: Path) -> None:
+    target = tmp_path / "s.jsonl"
+    target.write_bytes(IDEAS.read_bytes())
+    await import_paths(store, [target])
+    assert (await import_paths(store, [target])).files == 0
+    os.utime(target, ns=(0, target.stat().st_mtime_ns + 1))  # touched, content the same
+    report = await import_paths(store, [target])
+    assert report.messages == 0 and report.errors == []
