@@ -149,7 +149,12 @@ class Store:
             # Messages a bulk import wrote but had not indexed for search yet when its
             # process died (see `index_pending`) are indexed now.
             if await connection.run_read(writer, _has_pending_index):
-                await connection.run_write(writer, index_pending)
+                try:
+                    await connection.run_write(writer, index_pending)
+                except sqlite3.OperationalError:
+                    # A full disk (or a locked file) must not stop reads: the messages
+                    # stay pending, searchable once a later open or import indexes them.
+                    pass
             # An in-memory database exists only on its one connection, so it reads there too.
             reader = writer if in_memory else await connection.connect(path)
         except BaseException:
