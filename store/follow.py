@@ -24,7 +24,7 @@ from typing import Any
 
 import watchfiles
 
-from .errors import StoreError
+from .errors import StoreError, disk_full
 from .importers import ImportReport, LineError, import_paths
 
 log = logging.getLogger(__name__)
@@ -36,13 +36,6 @@ RETRY_SECONDS = 5.0
 
 class DatabaseGone(StoreError):
     """The database file was deleted or replaced while it was open: writes would vanish."""
-
-
-def disk_full(exc: BaseException) -> bool:
-    """Whether `exc` is SQLite saying the disk (or the database's size limit) is full."""
-    return isinstance(exc, sqlite3.OperationalError) and (
-        getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(exc)
-    )
 
 
 def file_identity(path: str) -> tuple[int, int] | None:
