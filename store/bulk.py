@@ -85,6 +85,11 @@ class ParsedEvent:
     to_leaf_key: str | None
     data: dict[str, Any]
     created_at: datetime
+    data_keys: dict[str, str | None] = field(default_factory=dict)
+    """Fields of `data` that name a message (`parent_id`…), by the message's key: given the
+    message's id in this database when written (None when it is not here)."""
+    data_thread_keys: dict[str, str | None] = field(default_factory=dict)
+    """The same for fields that name a thread (`from_thread_id`…), by the thread's key."""
 
 
 @dataclass
@@ -373,6 +378,14 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
         last_seq = 0
         for ev in sorted(parsed.events, key=lambda e: e.seq):
             last_seq += 1
+            if ev.data_keys or ev.data_thread_keys:
+                # Ids inside the data were the exporting database's: use this one's.
+                ev.data = dict(ev.data)
+                for name, mkey in ev.data_keys.items():
+                    ev.data[name] = key_id(mkey)
+                for name, tkey in ev.data_thread_keys.items():
+                    found = conn.execute("SELECT id FROM threads WHERE source_key = ? LIMIT 1", (tkey,)).fetchone() if tkey else None
+                    ev.data[name] = found[0] if found else None
             conn.execute(
                 "INSERT INTO events (thread_id, seq, kind, message_id, from_leaf_id, to_leaf_id, data, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -107,6 +107,8 @@ def parse_thread(path: Path, doc: dict[str, Any], errors: list[LineError]) -> Pa
             to_leaf_key=_str(e.get("to_leaf_key")),
             data=_dict(e.get("data")),
             created_at=_time(e.get("created_at")) or fallback,
+            data_keys={k: _str(v) for k, v in _dict(e.get("data_keys")).items() if isinstance(k, str)},
+            data_thread_keys={k: _str(v) for k, v in _dict(e.get("data_thread_keys")).items() if isinstance(k, str)},
         )
         for e in doc.get("events") or []
         if isinstance(e, dict) and isinstance(e.get("seq"), int) and e.get("kind") in _EVENT_KINDS
