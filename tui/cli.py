@@ -381,7 +381,7 @@ async def cmd_resume(store: Store, args: argparse.Namespace) -> str:
     if args.exec:
         args.exec_plan = (handoff.argv, handoff.cwd, prepared.agent_name, prepared.shell_line)
     if args.json:
-        return json.dumps(handoff.as_dict(), ensure_ascii=False, indent=2)
+        return json_text(handoff.as_dict(), indent=2)
     noun = "message" if handoff.messages == 1 else "messages"
     return "\n".join(
         [
@@ -446,7 +446,7 @@ def _since(text: str | None) -> datetime | None:
 async def cmd_usage(store: Store, args: argparse.Namespace) -> str:
     rows = await store.usage(by=args.by, since=_since(args.since))
     if args.json:
-        return json.dumps([r.model_dump(mode="json") for r in rows], ensure_ascii=False, indent=2)
+        return json_text([r.model_dump(mode="json") for r in rows], indent=2)
     table = []
     for r in rows:
         key = str(r.key) if r.key is not None else "(none)"

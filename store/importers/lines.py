@@ -1,9 +1,11 @@
 """Reading a JSONL file from where the last import stopped, one line at a time.
 
-`import_files` remembers per path: size, mtime, the byte offset and line count read so
-far, and a hash of the file's first bytes. A file whose size and mtime are unchanged is not
-opened again; a file that shrank or whose head changed was rewritten, so it is read from
-the start (the bulk writer's per-message keys keep that idempotent). A last line without
+`import_files` remembers per path: size, mtime (and mtime_ns), the byte offset and line
+count read so far, a hash of the file's first bytes and one of the bytes just before the
+offset (see `marks`). A file whose size, mtime_ns and offset are unchanged is not opened
+again; a file that shrank, or whose head or the bytes before the offset changed, was
+rewritten, so it is read from the start (the bulk writer's per-message keys keep that
+idempotent). Only regular files are opened (`open_regular`): a FIFO or a device never is. A last line without
 its newline is left for the next round unless it already parses as a complete JSON object.
 """
 
