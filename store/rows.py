@@ -59,7 +59,14 @@ def decode_time(text: str | None) -> datetime | None:
 
 def encode_json(value: dict[str, Any] | None) -> str | None:
     """JSON text, or NULL for an empty mapping (most rows have none)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else None
+    if not value:
+        return None
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:  # NaN/Infinity are not JSON: stored as null
+        from .checks import finite_json
+
+        return json.dumps(finite_json(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def decode_json(text: str | None) -> dict[str, Any]:

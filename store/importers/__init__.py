@@ -61,6 +61,7 @@ from .lines import (
     may_hold_unsafe_time,
     number_problem,
     plan,
+    rejected,
     safe_numbers,
     scrub_surrogates,
     unsafe_times,
@@ -576,6 +577,8 @@ def _parse(
     reader = LineReader(read_plan)
     name = str(path)
     feed = parser.feed
+    refused = rejected()  # what count_int/parse_time refuse while a line is fed
+    refused.clear()
     for number, raw in reader:
         # pydantic_core's JSON parser is about twice as fast as json.loads and gives the
         # same objects; whatever it refuses (invalid JSON or UTF-8, a BOM, lone surrogates,
@@ -592,14 +595,17 @@ def _parse(
         try:
             if has_surrogate_escape(raw):
                 obj = scrub_surrogates(obj)  # lone surrogates: U+FFFD (see scrub_surrogates)
-            if may_hold_unsafe_number(raw) or may_hold_unsafe_time(raw):
-                obj = _storable(obj, name, number, errors)
             feed(number, obj)
         except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
             errors.append(LineError(name, number, f"unexpected shape ({type(exc).__name__}: {exc})"))
+        if refused:
+            # A count past SQLite's range (clamped) or a time out of range (not used).
+            errors.append(LineError(name, number, number_problem(list(dict.fromkeys(refused)))))
+            refused.clear()
     errors += reader.errors
     pending += reader.pending
     threads = parser.finish()
+    refused.clear()  # finish() re-reads times already reported with their lines
     for thread in threads:
         # Flattened here (data and times encoded) so the writer only inserts tuples.
         thread.rows = [
@@ -636,7 +642,8 @@ def encode_data(value: dict[str, Any]) -> str | None:
     if not value:
         return None
     try:
-        return fast_dumps(value).decode()
+        # NaN/Infinity are not JSON: null (the standard encoder below does the same).
+        return fast_dumps(value, inf_nan_mode="null").decode()
     except Exception:  # noqa: BLE001 - any refusal: the standard encoder decides
         return encode_json(value)
 
@@ -691,4 +698,6 @@ def _parse_document(path: Path, fmt: str, read_plan: Any, errors: list[LineError
             errors.append(LineError(str(path), 0, "JSON nested too deeply"))
             return [], record
     module = grove_json if fmt == "grove" else chatgpt
-    return module.parse_document(path, doc, errors), record
+    threads = module.parse_document(path, doc, errors)
+    rejected().clear()  # times parse_time refused here were reported by _storable above
+    return threads, record

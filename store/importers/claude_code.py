@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bulk import ParsedMessage, ParsedThread
-from .lines import MAX_SIDECAR_BYTES, LineError, parse_time, preview, read_bounded, scrub_surrogates
+from .lines import MAX_SIDECAR_BYTES, LineError, count_int, parse_time, preview, read_bounded, scrub_surrogates
 
 SOURCE = "claude-code"
 TITLE_CHARS = 80
@@ -576,5 +576,5 @@ def _agent_description(path: Path) -> str | None:
     return None
 
 
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+# Shared: clamps a count past SQLite's range and notes it for the line (lines.count_int).
+_int = count_int

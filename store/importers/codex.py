@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bulk import ParsedMessage, ParsedThread
-from .lines import LineError, parse_time, preview, scrub_surrogates
+from .lines import LineError, count_int, parse_time, preview, scrub_surrogates
 
 SOURCE = "codex"
 TITLE_CHARS = 80
@@ -318,5 +318,5 @@ class CodexParser:
         return [parsed]
 
 
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+# Shared: clamps a count past SQLite's range and notes it for the line (lines.count_int).
+_int = count_int

@@ -18,6 +18,7 @@ import os
 import re
 import sqlite3
 import stat
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -430,11 +431,37 @@ def file_size(path: str) -> int:
 # ---------------------------------------------------------------------- numbers and times SQLite cannot hold
 
 MAX_SQLITE_INT = 2**63 - 1
-_RISKY_NUMBER = re.compile(rb"\d{19}|NaN|Infinity|[eE]\+?\d{3}")
-"""Raw bytes that may decode to an int past SQLite's 64 bits or a non-finite float (cheap
-to scan for; a match inside a string only costs a needless walk)."""
+_RISKY_NUMBER = re.compile(rb"[:\[,]\s*-?(?:\d{19}|NaN|Infinity|\d+(?:\.\d+)?[eE]\+?\d{3})")
+"""A JSON number token (after `:`, `[` or `,`) that may decode to an int past SQLite's 64
+bits or to a non-finite float: scanned for once per whole-file document (a match inside a
+string only costs a needless walk). JSONL lines are not scanned (that would cost a tenth of
+the import's time): their parsers read numbers through `count_int` and times through
+`parse_time`, which note what they refuse for the line being fed (see `rejected`)."""
 _RISKY_YEAR = re.compile(rb'"[+-]?(?:0001|9999)-')
 """A timestamp in year 1 or 9999: with a UTC offset it may fall outside datetime's range."""
+
+_refusals = threading.local()
+
+
+def rejected() -> list[str]:
+    """This thread's list of values `count_int` and `parse_time` refused since it was last
+    cleared: the line loop reports them as one problem of the line it just fed."""
+    items: list[str] | None = getattr(_refusals, "items", None)
+    if items is None:
+        items = _refusals.items = []
+    return items
+
+
+def count_int(value: Any) -> int:
+    """A count (tokens…) read from a line: an int (not a bool), else 0; one past SQLite's
+    64 bits is clamped to its range and noted in `rejected`."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return 0
+    if -MAX_SQLITE_INT - 1 <= value <= MAX_SQLITE_INT:
+        return value
+    clamped = MAX_SQLITE_INT if value > 0 else -MAX_SQLITE_INT - 1
+    rejected().append(f"the number {_digits(value)} is out of range; counted as {clamped}")
+    return clamped
 
 
 def may_hold_unsafe_number(raw: bytes) -> bool:
@@ -488,6 +515,7 @@ def parse_time(value: Any) -> datetime | None:
     try:
         moment.astimezone(timezone.utc)
     except OverflowError:
+        rejected().append(f"the time {value[:40]} is out of range (before year 1 or after 9999 in UTC); not used")
         return None
     return moment
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -50,20 +51,29 @@ async def test_an_oversized_codex_total_loses_nothing(store: Store, tmp_path: Pa
 
 
 async def test_non_finite_numbers_are_stored_as_null(store: Store, tmp_path: Path) -> None:
-    first = json.loads(IDEAS.read_text(encoding="utf-8").splitlines()[0])
-    assert isinstance(first, dict)
-    line = json.dumps(first)[:-1] + ', "extra": NaN, "more": Infinity}'
+    text = IDEAS.read_text(encoding="utf-8")
+    changed = re.sub(r'"output_tokens":\d+', '"output_tokens":NaN', text)
+    changed = re.sub(r'"cache_read_input_tokens":\d+', '"cache_read_input_tokens":Infinity', changed)
+    assert changed != text
     target = tmp_path / "nan.jsonl"
-    target.write_text(line + "\n", encoding="utf-8")
+    target.write_text(changed, encoding="utf-8")
     report = await import_paths(store, [target])
-    assert [e.line for e in report.errors] == [1]
-    assert "stored as null" in report.errors[0].reason
+    assert report.messages > 0 and report.errors == []
+
+    def stored(conn: sqlite3.Connection) -> tuple[int, int]:
+        bad = conn.execute("SELECT count(*) FROM messages WHERE data LIKE '%NaN%' OR data LIKE '%Infinity%'").fetchone()[0]
+        invalid = conn.execute("SELECT count(*) FROM messages WHERE data IS NOT NULL AND NOT json_valid(data)").fetchone()[0]
+        return bad, invalid
+
+    assert await store.run_read(stored) == (0, 0)
+    usage = await store.thread_usage((await only_thread(store)).id)
+    assert usage.output_tokens == 0  # not a number: not counted
 
 
 @pytest.mark.parametrize("stamp", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"])
 async def test_an_out_of_range_timestamp_is_a_per_line_problem(store: Store, tmp_path: Path, stamp: str) -> None:
     text = IDEAS.read_text(encoding="utf-8").splitlines(keepends=True)
-    first_ts = next(i for i, line in enumerate(text) if '"timestamp":"' in line)
+    first_ts = next(i for i, line in enumerate(text) if '"timestamp":"' in line and '"type":"user"' in line)
     text[first_ts] = re.sub(r'"timestamp":"[^"]*"', f'"timestamp":"{stamp}"', text[first_ts], count=1)
     target = tmp_path / "time.jsonl"
     target.write_text("".join(text), encoding="utf-8")
