@@ -70,8 +70,17 @@ def encode_json(value: dict[str, Any] | None) -> str | None:
 
 
 def decode_json(text: str | None) -> dict[str, Any]:
-    """The inverse of `encode_json`."""
-    return json.loads(text) if text else {}
+    """The inverse of `encode_json`. A value that is not an object (written before the Store
+    refused such data) comes back wrapped as {"value": …}, so readers can rely on a dict."""
+    if not text:
+        return {}
+    value = json.loads(text)
+    return value if value.__class__ is dict else {"value": value}
+
+
+def _data(text: str | None) -> dict[str, Any]:
+    value = _loads(text) if text else {}
+    return value if value.__class__ is dict else {"value": value}
 
 
 def thread_from_row(row: tuple[Any, ...]) -> Thread:
@@ -122,7 +131,7 @@ def message_from_row(row: tuple[Any, ...]) -> Message:
             "parent_id": row[2],
             "role": _ROLES[row[3]],
             "content": row[4],
-            "data": _loads(row[5]) if row[5] else {},
+            "data": _data(row[5]),
             "status": _MESSAGE_STATUSES[row[6]],
             "created_at": _fromiso(row[7]),
             "depth": row[8],

@@ -609,6 +609,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"{type(exc).__name__}: {exc}", 1)
     except KeyboardInterrupt:
         return _fail("Interrupted.", 130)
+    except Exception as exc:  # noqa: BLE001 - never a traceback: one sentence, and a way on
+        return _fail(f"Unexpected error ({type(exc).__name__}: {exc}); please report it with the command you ran.", 1)
     try:
         if text:
             print(text)

@@ -135,3 +135,18 @@ def test_delete_asks_on_a_terminal(tmp_path: Path) -> None:
         os.close(main)
         assert b"\x1b]" not in seen
         assert len(json.loads(ok(grove("threads", "--json", db=db)))) == remaining
+
+
+def test_data_written_before_it_was_checked_still_shows(tmp_path: Path) -> None:
+    """A database from before the Store refused non-object data (item 8) still reads."""
+    import sqlite3
+
+    db = tmp_path / "g.db"
+    tid, (a, b, _c) = _make_db(db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE messages SET data = '[1, 2]' WHERE id = ?", (a,))
+        conn.execute("UPDATE messages SET data = '\"text\"' WHERE id = ?", (b,))
+    for args in (["show", str(tid)], ["tree", str(tid)], ["export", str(tid)], ["export", str(tid), "--format", "markdown"]):
+        ok(grove(*args, db=db))
+    shown = json.loads(ok(grove("show", str(tid), "--json", db=db)))
+    assert shown["path"][0]["data"] == {"value": [1, 2]}
