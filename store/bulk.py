@@ -129,6 +129,9 @@ class ParsedThread:
     archived_at: datetime | None = None
     import_data: dict[str, Any] = field(default_factory=dict)
     """Extra facts for the `imported` event (the file, line numbers)."""
+    reread: bool = False
+    """The file was read again from the start (it was rewritten): messages already stored
+    take the content read now, so an edit in place is not lost."""
 
 
 @dataclass
@@ -282,10 +285,13 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
     batch: dict[str, list[Any]] = {}  # key -> row (mutable: child_count filled as children come)
     rows: list[list[Any]] = []
     parent_bumps: dict[int, int] = {}
+    rewritten: list[tuple[str, int, str]] = []
     for key, parent_key, role, content, data_json, status, created_text in (
         parsed.rows if parsed.rows is not None else map(message_row, parsed.messages)
     ):
         if key in batch or key in existing:
+            if parsed.reread and key in existing:
+                rewritten.append((content, existing[key][0], content))
             continue
         parent_id: int | None = None
         depth = 0
@@ -317,6 +323,10 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
         )
 
     updated = 0
+    if rewritten:
+        # Content only: data may carry what Grove added since (a handoff's copied_from).
+        cur = conn.executemany("UPDATE messages SET content = ? WHERE id = ? AND content != ?", rewritten)
+        updated += max(0, cur.rowcount)
     for m in parsed.updates:
         target = existing.get(m.key)
         if target is None:

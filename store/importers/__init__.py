@@ -607,6 +607,7 @@ def _parse(
     threads = parser.finish()
     refused.clear()  # finish() re-reads times already reported with their lines
     for thread in threads:
+        thread.reread = read_plan.restarted
         # Flattened here (data and times encoded) so the writer only inserts tuples.
         thread.rows = [
             (m.key, m.parent_key, m.role, m.content, encode_data(m.data), m.status, encode_time(m.created_at))

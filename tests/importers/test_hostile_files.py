@@ -258,6 +258,29 @@ async def test_a_same_size_rewrite_of_the_last_line_is_read_again(store: Store, 
     assert new_uuid in uuids
 
 
+async def test_a_same_size_edit_of_a_message_is_taken(store: Store, tmp_path: Path) -> None:
+    target = tmp_path / "s.jsonl"
+    text = IDEAS.read_bytes()
+    target.write_bytes(text)
+    await import_paths(store, [target])
+    lines_ = text.splitlines(keepends=True)
+    index = max(
+        i for i, line in enumerate(lines_)
+        if b'"type":"user"' in line and isinstance(json.loads(line).get("message", {}).get("content"), str)
+        and len(json.loads(line)["message"]["content"]) >= 8 and i > 10
+    )
+    old = json.loads(lines_[index])["message"]["content"]
+    new_line = lines_[index].replace(json.dumps(old)[1:7].encode(), b"zqxjkv", 1)
+    assert len(new_line) == len(lines_[index]) and new_line != lines_[index]
+    lines_[index] = new_line
+    target.write_bytes(b"".join(lines_))
+    report = await import_paths(store, [target])
+    assert report.files == 1
+    hits = await store.search("zqxjkv")
+    assert len(hits) == 1
+    assert (await store.get_message(hits[0].message_id)).content.startswith("zqxjkv")
+
+
 async def test_an_untouched_file_is_not_read_again(store: Store, tmp_path: Path) -> None:
     target = tmp_path / "s.jsonl"
     target.write_bytes(IDEAS.read_bytes())
