@@ -85,6 +85,11 @@ class ParsedEvent:
     to_leaf_key: str | None
     data: dict[str, Any]
     created_at: datetime
+    data_keys: dict[str, str | None] = field(default_factory=dict)
+    """Fields of `data` that name a message (`parent_id`…), by the message's key: given the
+    message's id in this database when written (None when it is not here)."""
+    data_thread_keys: dict[str, str | None] = field(default_factory=dict)
+    """The same for fields that name a thread (`from_thread_id`…), by the thread's key."""
 
 
 @dataclass
@@ -124,6 +129,9 @@ class ParsedThread:
     archived_at: datetime | None = None
     import_data: dict[str, Any] = field(default_factory=dict)
     """Extra facts for the `imported` event (the file, line numbers)."""
+    reread: bool = False
+    """The file was read again from the start (it was rewritten): messages already stored
+    take the content read now, so an edit in place is not lost."""
 
 
 @dataclass
@@ -277,10 +285,13 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
     batch: dict[str, list[Any]] = {}  # key -> row (mutable: child_count filled as children come)
     rows: list[list[Any]] = []
     parent_bumps: dict[int, int] = {}
+    rewritten: list[tuple[str, int, str]] = []
     for key, parent_key, role, content, data_json, status, created_text in (
         parsed.rows if parsed.rows is not None else map(message_row, parsed.messages)
     ):
         if key in batch or key in existing:
+            if parsed.reread and key in existing:
+                rewritten.append((content, existing[key][0], content))
             continue
         parent_id: int | None = None
         depth = 0
@@ -312,6 +323,10 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
         )
 
     updated = 0
+    if rewritten:
+        # Content only: data may carry what Grove added since (a handoff's copied_from).
+        cur = conn.executemany("UPDATE messages SET content = ? WHERE id = ? AND content != ?", rewritten)
+        updated += max(0, cur.rowcount)
     for m in parsed.updates:
         target = existing.get(m.key)
         if target is None:
@@ -337,6 +352,10 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
     ):
         if value is not None:
             token_sets.append(f"{column} = ?")
+            if isinstance(value, int):
+                # A sum of huge per-line counts can pass SQLite's 64 bits even when each
+                # line's count was clamped to it: the total is clamped too.
+                value = max(-(2**63), min(value, 2**63 - 1))
             token_params.append(value)
     if token_sets:
         conn.execute(f"UPDATE threads SET {', '.join(token_sets)} WHERE id = ?", (*token_params, thread_id))
@@ -369,6 +388,14 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
         last_seq = 0
         for ev in sorted(parsed.events, key=lambda e: e.seq):
             last_seq += 1
+            if ev.data_keys or ev.data_thread_keys:
+                # Ids inside the data were the exporting database's: use this one's.
+                ev.data = dict(ev.data)
+                for name, mkey in ev.data_keys.items():
+                    ev.data[name] = key_id(mkey)
+                for name, tkey in ev.data_thread_keys.items():
+                    found = conn.execute("SELECT id FROM threads WHERE source_key = ? LIMIT 1", (tkey,)).fetchone() if tkey else None
+                    ev.data[name] = found[0] if found else None
             conn.execute(
                 "INSERT INTO events (thread_id, seq, kind, message_id, from_leaf_id, to_leaf_id, data, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -70,10 +70,16 @@ def _write_transaction(conn: sqlite3.Connection, fn: Callable[..., T], args: tup
     conn.execute("BEGIN IMMEDIATE")
     try:
         result = fn(conn, *args)
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        # SQLite may already have rolled the transaction back (SQLITE_FULL, SQLITE_IOERR…):
+        # a ROLLBACK then fails with "no transaction is active" and would hide the cause.
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
         raise
-    conn.execute("COMMIT")
     return result
 
 

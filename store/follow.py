@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sqlite3
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +24,27 @@ from typing import Any
 
 import watchfiles
 
+from .errors import StoreError, disk_full
 from .importers import ImportReport, LineError, import_paths
 
 log = logging.getLogger(__name__)
 
 SESSION_SUFFIXES = (".jsonl", ".json")
+RETRY_SECONDS = 5.0
+"""How long after a full disk the files it kept out are tried again."""
+
+
+class DatabaseGone(StoreError):
+    """The database file was deleted or replaced while it was open: writes would vanish."""
+
+
+def file_identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path`, or None when there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 @dataclass(frozen=True)
@@ -89,6 +108,13 @@ class Follower:
         self.debounce_ms = debounce_ms
         self.ready = asyncio.Event()
         """Set once the first catch-up import is done and watching has begun."""
+        self.retry_seconds = RETRY_SECONDS
+        self._retry: set[Path] = set()
+        """Files a full disk kept out, imported again once `retry_seconds` have passed."""
+        self._retry_at = 0.0
+        db_path = getattr(store, "db_path", None)
+        self._db_path = db_path if isinstance(db_path, str) and db_path != ":memory:" else None
+        self._db_identity = file_identity(self._db_path) if self._db_path else None
 
     def check(self) -> None:
         """Raise FileNotFoundError with a sentence a person can act on when there is nothing to watch."""
@@ -100,10 +126,47 @@ class Follower:
         if missing:
             raise FileNotFoundError(f"Cannot follow {', '.join(missing)}: no such file or folder.")
 
+    def check_database(self) -> None:
+        """Raise DatabaseGone when the database file was deleted or replaced under us.
+
+        SQLite keeps writing to the open (unlinked) file, so every import after that would
+        vanish; the path's device and inode, checked before each round, tell.
+        """
+        if self._db_path is None or self._db_identity is None:
+            return
+        if file_identity(self._db_path) != self._db_identity:
+            raise DatabaseGone(
+                f"The database {self._db_path} was deleted or replaced while following; stopped so that"
+                " nothing is written where it would be lost. Start again to use the file now at that path."
+            )
+
+    async def _import_round(self, paths: list[Path]) -> FollowChange:
+        """One import of `paths`; a full disk keeps the files for a later try (not fatal)."""
+        self.check_database()
+        try:
+            report = await import_paths(self.store, paths)
+        except sqlite3.OperationalError as exc:
+            if not disk_full(exc):
+                raise
+            report = ImportReport()
+            report.errors.append(LineError(str(self._db_path or "database"), 0, f"{exc}"))
+        full = [e for e in report.errors if "disk is full" in e.reason]
+        if full:
+            self._retry.update(paths)
+            self._retry_at = time.monotonic() + self.retry_seconds
+            for e in full:
+                e.reason = f"{e.reason}; will try again in {self.retry_seconds:g} seconds"
+        return FollowChange.from_report(paths, report)
+
+    async def _retry_if_due(self, on_change: OnChange | None) -> None:
+        if self._retry and time.monotonic() >= self._retry_at:
+            files = sorted(self._retry)
+            self._retry.clear()
+            await self._import(files, on_change)
+
     async def catch_up(self, on_change: OnChange | None = None) -> FollowChange:
         """Import everything under the roots once (only what is new since the last import)."""
-        report = await import_paths(self.store, self.roots)
-        change = FollowChange.from_report(list(self.roots), report)
+        change = await self._import_round(list(self.roots))
         if on_change is not None:
             await _call(on_change, change)
         return change
@@ -144,6 +207,8 @@ class Follower:
             rust_timeout=max(self.poll_delay_ms, 100),
         )
         async for changes in watcher:
+            self.check_database()
+            await self._retry_if_due(on_change)
             if not self.ready.is_set():
                 # The first (possibly empty) batch means the watcher is live. Whatever was
                 # written between the catch-up and now would be missed, so look once more.
@@ -162,6 +227,8 @@ class Follower:
                 await asyncio.wait_for(stop.wait(), self.poll_delay_ms / 1000)
             except asyncio.TimeoutError:
                 pass
+            self.check_database()
+            await self._retry_if_due(on_change)
             now = await asyncio.to_thread(self._signatures)
             files = sorted(path for path, signature in now.items() if seen.get(path) != signature)
             seen = now
@@ -183,9 +250,9 @@ class Follower:
         return found
 
     async def _import(self, files: list[Path], on_change: OnChange | None) -> None:
-        report = await import_paths(self.store, files)
+        change = await self._import_round(files)
         if on_change is not None:
-            await _call(on_change, FollowChange.from_report(files, report))
+            await _call(on_change, change)
 
 
 async def _call(callback: OnChange, change: FollowChange) -> None:

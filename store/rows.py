@@ -12,6 +12,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
+from .errors import InvalidOperation
 from .models import (
     Checkpoint,
     CheckpointKind,
@@ -45,7 +46,10 @@ def encode_time(moment: datetime) -> str:
     """A UTC ISO-8601 string of fixed width, so text order is time order."""
     if moment.tzinfo is None:
         raise ValueError("timestamps must be timezone-aware")
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    try:
+        return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    except OverflowError:  # e.g. 0001-01-01T00:00+05:00: before year 1 in UTC
+        raise InvalidOperation(f"The time {moment.isoformat()} is out of range: in UTC it falls before year 1 or after 9999.") from None
 
 
 def decode_time(text: str | None) -> datetime | None:
@@ -55,12 +59,28 @@ def decode_time(text: str | None) -> datetime | None:
 
 def encode_json(value: dict[str, Any] | None) -> str | None:
     """JSON text, or NULL for an empty mapping (most rows have none)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else None
+    if not value:
+        return None
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:  # NaN/Infinity are not JSON: stored as null
+        from .checks import finite_json
+
+        return json.dumps(finite_json(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def decode_json(text: str | None) -> dict[str, Any]:
-    """The inverse of `encode_json`."""
-    return json.loads(text) if text else {}
+    """The inverse of `encode_json`. A value that is not an object (written before the Store
+    refused such data) comes back wrapped as {"value": …}, so readers can rely on a dict."""
+    if not text:
+        return {}
+    value = json.loads(text)
+    return value if value.__class__ is dict else {"value": value}
+
+
+def _data(text: str | None) -> dict[str, Any]:
+    value = _loads(text) if text else {}
+    return value if value.__class__ is dict else {"value": value}
 
 
 def thread_from_row(row: tuple[Any, ...]) -> Thread:
@@ -111,7 +131,7 @@ def message_from_row(row: tuple[Any, ...]) -> Message:
             "parent_id": row[2],
             "role": _ROLES[row[3]],
             "content": row[4],
-            "data": _loads(row[5]) if row[5] else {},
+            "data": _data(row[5]),
             "status": _MESSAGE_STATUSES[row[6]],
             "created_at": _fromiso(row[7]),
             "depth": row[8],

@@ -19,6 +19,7 @@ from typing import Any, Generator
 import aiosqlite
 
 from . import connection
+from .checks import check_count, check_id, check_json_object, check_optional_id, check_text, check_time
 from .errors import InvalidOperation, StoreError
 from .models import (
     MOVE_KINDS,
@@ -148,7 +149,12 @@ class Store:
             # Messages a bulk import wrote but had not indexed for search yet when its
             # process died (see `index_pending`) are indexed now.
             if await connection.run_read(writer, _has_pending_index):
-                await connection.run_write(writer, index_pending)
+                try:
+                    await connection.run_write(writer, index_pending)
+                except sqlite3.OperationalError:
+                    # A full disk (or a locked file) must not stop reads: the messages
+                    # stay pending, searchable once a later open or import indexes them.
+                    pass
             # An in-memory database exists only on its one connection, so it reads there too.
             reader = writer if in_memory else await connection.connect(path)
         except BaseException:
@@ -197,11 +203,16 @@ class Store:
     ) -> Thread:
         """A new, empty thread."""
         status_value = _thread_status(status).value
+        check_text(title, "title", optional=True)
+        check_text(source, "source")
+        check_text(project, "project", optional=True)
+        metadata = check_json_object(metadata, "metadata")
         row = await self._write(_tx_create_thread, self._stamp(), title, status_value, source, project, metadata)
         return thread_from_row(row)
 
     async def get_thread(self, thread_id: ThreadId) -> Thread:
         """The thread, or NotFound."""
+        check_id(thread_id, "thread")
         return thread_from_row(await self._read(_thread_row, thread_id))
 
     async def list_threads(
@@ -228,6 +239,10 @@ class Store:
         """
         clauses: list[str] = []
         params: list[Any] = []
+        limit = check_count(limit, "limit")
+        offset = check_count(offset, "offset")
+        check_text(query, "query", optional=True)
+        check_text(source, "source", optional=True)
         if archived_only:
             clauses.append("archived_at IS NOT NULL")
         elif not include_archived:
@@ -238,7 +253,12 @@ class Store:
         if source is not None:
             clauses.append("source = ?")
             params.append(source)
-        if query:
+        if query and "\x00" in query:
+            # LIKE stops reading its pattern at a NUL (so "\x00" would match every title);
+            # instr compares the whole text.
+            clauses.append("instr(lower(title), lower(?)) > 0")
+            params.append(query)
+        elif query:
             clauses.append("title LIKE ? ESCAPE '\\'")
             params.append("%" + _like_escape(query) + "%")
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
@@ -246,7 +266,7 @@ class Store:
             f"SELECT {THREAD_COLUMNS} FROM threads {where} "
             "ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?"
         )
-        params += [max(0, limit), max(0, offset)]
+        params += [limit, offset]
         rows = await self._read(_fetchall, sql, tuple(params))
         return [thread_from_row(r) for r in rows]
 
@@ -262,20 +282,31 @@ class Store:
         """Change a thread's title and/or status."""
         if title is None and status is None:
             raise InvalidOperation("Nothing to update: give a new title or a new status.")
+        check_id(thread_id, "thread")
+        check_text(title, "title", optional=True)
         status_value = None if status is None else _thread_status(status).value
         row = await self._write(_tx_update_thread, self._stamp(), thread_id, title, status_value)
         return thread_from_row(row)
 
+    async def rename_thread(self, thread_id: ThreadId, title: str) -> Thread:
+        """Give a thread a new title (blank: refused)."""
+        if not isinstance(title, str) or not title.strip():
+            raise InvalidOperation("A thread needs a title; give some text.")
+        return await self.update_thread(thread_id, title=title.strip())
+
     async def archive_thread(self, thread_id: ThreadId) -> Thread:
         """Hide a thread from the default list; nothing in it changes."""
+        check_id(thread_id, "thread")
         return thread_from_row(await self._write(_tx_archive, self._stamp(), thread_id, True))
 
     async def unarchive_thread(self, thread_id: ThreadId) -> Thread:
         """Bring an archived thread back to the default list."""
+        check_id(thread_id, "thread")
         return thread_from_row(await self._write(_tx_archive, self._stamp(), thread_id, False))
 
     async def delete_thread(self, thread_id: ThreadId) -> None:
         """Delete a thread with all its messages, checkpoints and events. Cannot be undone."""
+        check_id(thread_id, "thread")
         await self._write(_tx_delete_thread, thread_id)
 
     # ------------------------------------------------------------------ the tree
@@ -290,9 +321,12 @@ class Store:
         created_at: datetime | None = None,
     ) -> Message:
         """Add a message as a child of the current leaf and move the head to it."""
+        check_id(thread_id, "thread")
         role_value = _checked_content(role, content)
-        # A naive time would surface as encode_time's ValueError; say it as a StoreError.
-        _check_aware(created_at, "created_at")
+        check_text(content, "message content")
+        data = check_json_object(data, "data")
+        # A naive or out-of-range time would surface as a ValueError/OverflowError; say it as a StoreError.
+        check_time(created_at, "created_at")
         stamp = self._stamp()
         made = encode_time(created_at) if created_at is not None else stamp
         row = await self._write(_tx_append, stamp, made, thread_id, role_value, content, data)
@@ -302,54 +336,70 @@ class Store:
         self, message_id: MessageId, role: Role | str, content: str, *, data: dict[str, Any] | None = None
     ) -> Message:
         """Add a message as a new child of ANY message (a branch) and move the head to it."""
+        check_id(message_id, "message")
         role_value = _checked_content(role, content)
+        check_text(content, "message content")
+        data = check_json_object(data, "data")
         row = await self._write(_tx_fork, self._stamp(), message_id, role_value, content, data)
         return message_from_row(row)
 
     async def fork_thread(self, message_id: MessageId, *, title: str | None = None) -> Thread:
         """A new thread holding a copy of root..message; lineage is recorded in both threads."""
+        check_id(message_id, "message")
+        check_text(title, "title", optional=True)
         return thread_from_row(await self._write(_tx_fork_thread, self._stamp(), message_id, title))
 
     async def get_message(self, message_id: MessageId) -> Message:
         """The message, or NotFound."""
+        check_id(message_id, "message")
         return message_from_row(await self._read(_message_row, message_id))
 
     async def path(self, thread_id: ThreadId, leaf_id: MessageId | None = None) -> list[Message]:
         """Messages from the root to `leaf_id` (default: the current leaf), oldest first."""
+        check_id(thread_id, "thread")
+        check_optional_id(leaf_id, "message")
         rows = await self._read(_rx_path, thread_id, leaf_id)
         return messages_from_rows(rows)
 
     async def messages(self, thread_id: ThreadId) -> list[Message]:
         """Every message of the thread, every branch, in the order they were stored."""
+        check_id(thread_id, "thread")
         rows = await self._read(_rx_thread_messages, thread_id)
         return messages_from_rows(rows)
 
     async def children(self, message_id: MessageId) -> list[Message]:
         """The message's children, oldest first."""
+        check_id(message_id, "message")
         rows = await self._read(_rx_children, message_id)
         return messages_from_rows(rows)
 
     async def siblings(self, message_id: MessageId) -> list[Message]:
         """The message and its siblings (children of the same parent), oldest first."""
+        check_id(message_id, "message")
         rows = await self._read(_rx_siblings, message_id)
         return messages_from_rows(rows)
 
     async def leaves(self, thread_id: ThreadId) -> list[Message]:
         """Every message of the thread without children, newest first."""
+        check_id(thread_id, "thread")
         rows = await self._read(_rx_leaves, thread_id)
         return messages_from_rows(rows)
 
     async def newest_leaf(self, message_id: MessageId) -> Message:
         """The newest leaf at or below a message: where the head goes to bring it onto the path."""
+        check_id(message_id, "message")
         return message_from_row(await self._read(_rx_newest_leaf, message_id))
 
     async def set_leaf(self, thread_id: ThreadId, message_id: MessageId) -> Thread:
         """Move the head to any message of this thread."""
+        check_id(thread_id, "thread")
+        check_id(message_id, "message")
         return thread_from_row(await self._write(_tx_set_leaf, self._stamp(), thread_id, message_id))
 
     async def switch_sibling(self, message_id: MessageId, step: int) -> Thread:
         """Move the head to the newest leaf under the sibling `step` places away (+1 or -1)."""
-        if not isinstance(step, int) or step == 0:
+        check_id(message_id, "message")
+        if isinstance(step, bool) or not isinstance(step, int) or step == 0:
             raise InvalidOperation("Give a step of +1 (next sibling) or -1 (previous sibling).")
         return thread_from_row(await self._write(_tx_switch_sibling, self._stamp(), message_id, step))
 
@@ -369,16 +419,20 @@ class Store:
         given = sum(x is not None for x in (to, by, before))
         if given != 1:
             raise InvalidOperation("Say where to rewind to: give exactly one of to, by or before.")
-        if by is not None and (not isinstance(by, int) or by < 1):
+        check_id(thread_id, "thread")
+        check_optional_id(to, "message")
+        if by is not None and (isinstance(by, bool) or not isinstance(by, int) or by < 1):
             raise InvalidOperation("Rewind by a whole number of messages, 1 or more.")
-        if before is not None and before.tzinfo is None:
-            raise InvalidOperation("Give `before` as a timezone-aware time.")
+        if by is not None:
+            by = min(by, 2**63 - 1)  # more than any path holds: back to the root
+        check_time(before, "before")
         before_text = encode_time(before) if before is not None else None
         row = await self._write(_tx_rewind, self._stamp(), thread_id, to, by, before_text)
         return thread_from_row(row)
 
     async def undo(self, thread_id: ThreadId) -> Thread:
         """Move the head back to where it was before the latest move not yet undone."""
+        check_id(thread_id, "thread")
         return thread_from_row(await self._write(_tx_undo, self._stamp(), thread_id))
 
     async def delete_branch(self, message_id: MessageId, *, force: bool = False) -> Thread:
@@ -387,6 +441,7 @@ class Store:
         Refuses when a checkpoint points inside the branch, unless `force` (which deletes
         those checkpoints too). A head inside the branch moves to the message's parent.
         """
+        check_id(message_id, "message")
         return thread_from_row(await self._write(_tx_delete_branch, self._stamp(), message_id, force))
 
     # ------------------------------------------------------------------ checkpoints
@@ -402,7 +457,11 @@ class Store:
         kind: CheckpointKind | str = CheckpointKind.MANUAL,
     ) -> Checkpoint:
         """Save (or overwrite, by name) a checkpoint at a message (default: the head)."""
-        clean = (name or "").strip()
+        check_id(thread_id, "thread")
+        check_optional_id(message_id, "message")
+        clean = check_text(name or "", "checkpoint name").strip()
+        check_text(note, "checkpoint note", optional=True)
+        state = check_json_object(state, "state")
         if not clean:
             raise InvalidOperation("A checkpoint needs a name.")
         try:
@@ -416,23 +475,27 @@ class Store:
 
     async def list_checkpoints(self, thread_id: ThreadId) -> list[Checkpoint]:
         """The thread's checkpoints, newest first."""
+        check_id(thread_id, "thread")
         rows = await self._read(_rx_checkpoints, thread_id)
         return [checkpoint_from_row(r) for r in rows]
 
     async def get_checkpoint(self, thread_id: ThreadId, name: str | None = None) -> Checkpoint:
         """The checkpoint with this name, or the newest one when no name is given."""
         # save_checkpoint strips the name it stores, so look names up the same way.
-        clean = None if name is None else name.strip()
+        check_id(thread_id, "thread")
+        clean = None if name is None else check_text(name, "checkpoint name").strip()
         return checkpoint_from_row(await self._read(_checkpoint_row, thread_id, clean))
 
     async def restore_checkpoint(self, thread_id: ThreadId, name: str) -> Thread:
         """Move the head to the checkpoint's message."""
-        clean = (name or "").strip()  # as save_checkpoint stored it
+        check_id(thread_id, "thread")
+        clean = check_text(name or "", "checkpoint name").strip()  # as save_checkpoint stored it
         return thread_from_row(await self._write(_tx_restore_checkpoint, self._stamp(), thread_id, clean))
 
     async def delete_checkpoint(self, thread_id: ThreadId, name: str) -> None:
         """Delete a checkpoint; its message stays."""
-        clean = (name or "").strip()  # as save_checkpoint stored it
+        check_id(thread_id, "thread")
+        clean = check_text(name or "", "checkpoint name").strip()  # as save_checkpoint stored it
         await self._write(_tx_delete_checkpoint, self._stamp(), thread_id, clean)
 
     # ------------------------------------------------------------------ events, search
@@ -454,6 +517,10 @@ class Store:
         """
         clauses: list[str] = []
         params: list[Any] = []
+        check_optional_id(thread_id, "thread")
+        limit = check_count(limit, "limit")
+        if after_seq is not None:
+            after_seq = check_count(after_seq, "after_seq")
         if thread_id is not None:
             clauses.append("thread_id = ?")
             params.append(thread_id)
@@ -464,8 +531,8 @@ class Store:
                 raise InvalidOperation(f"Unknown event kind: {exc}.") from None
             clauses.append(f"kind IN ({','.join('?' * len(values))})")
             params += values
-        _check_aware(since, "since")
-        _check_aware(until, "until")
+        check_time(since, "since")
+        check_time(until, "until")
         if since is not None:
             clauses.append("created_at >= ?")
             params.append(encode_time(since))
@@ -478,7 +545,7 @@ class Store:
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         order = "seq" if thread_id is not None else "id"
         sql = f"SELECT {EVENT_COLUMNS} FROM events {where} ORDER BY {order} LIMIT ?"
-        params.append(max(0, limit))
+        params.append(limit)
         if thread_id is not None:
             rows = await self._read(_rx_thread_events, thread_id, sql, tuple(params))
         else:
@@ -501,6 +568,11 @@ class Store:
         (ten per hit asked for, at least 500) are sorted by time, which is exact unless the
         words match more messages than that.
         """
+        check_text(text, "search text")
+        check_optional_id(thread_id, "thread")
+        check_text(source, "source", optional=True)
+        # The search window is ten times the limit: keep that product a SQLite integer too.
+        limit = min(check_count(limit, "limit"), (2**63 - 1) // _SEARCH_WINDOW_PER_HIT)
         words = query_words(text)
         if not words or limit <= 0:
             return []
@@ -526,7 +598,7 @@ class Store:
         """
         if by is not None and by not in GROUPINGS:
             raise InvalidOperation(f"Cannot group usage by {by!r}; use {', '.join(GROUPINGS)}.")
-        _check_aware(since, "since")
+        check_time(since, "since")
         return group(await self._read(rx_all_replies), by, since)
 
     async def thread_usage(self, thread_id: ThreadId) -> UsageTotals:

@@ -20,7 +20,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from store import Store, StoreError
-from store.follow import FollowChange, Follower
+from store.follow import DatabaseGone, FollowChange, Follower
 
 from .commands import GroveCommands
 from .notify import literal
@@ -150,7 +150,11 @@ class GroveApp(App[None]):
         self.follower = follower
         # Stopped through its event on unmount: cancelling it mid-wait would leave the
         # watcher's thread to finish on its own time.
-        await follower.run(self._followed, self._follow_stop)
+        try:
+            await follower.run(self._followed, self._follow_stop)
+        except DatabaseGone as error:
+            # Writes would go to the deleted file and vanish: following stops, and says so.
+            self.notify(literal("$error", error=error), title="Following stopped", severity="error", timeout=30)  # type: ignore[arg-type]  # Content: never markup
 
     async def _followed(self, change: FollowChange) -> None:
         for thread_id in change.created:

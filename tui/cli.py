@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from store import Message, NotFound, Store, StoreError, Thread
+from store.errors import disk_full
 from tui import figures
 from tui.paths import DB_ENV, default_db_path
-from tui.safe_text import clean_line
+from tui.safe_text import clean_line, json_text
 from tui.thread_model import active_path, children_of, walk_tree
 
 PROG = "grove"
@@ -96,6 +97,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("thread", type=int, metavar="THREAD")
     p.add_argument("name", metavar="NAME")
     p.add_argument("--message", type=int, metavar="M")
+    p.add_argument("--force", action="store_true", help="replace a checkpoint of that name")
+    p = command("switch", "move the head to any message of the thread (another branch)")
+    p.add_argument("thread", type=int, metavar="THREAD")
+    p.add_argument("message", type=int, metavar="MESSAGE")
+    p = command("rename", "give a thread a new title")
+    p.add_argument("thread", type=int, metavar="THREAD")
+    p.add_argument("title", metavar="TITLE")
+    p = command("delete", "delete a thread with all its messages (asks first on a terminal)", json_flag=False)
+    p.add_argument("thread", type=int, metavar="THREAD")
+    p.add_argument("--yes", action="store_true", help="do not ask; needed when not on a terminal")
     p = command("restore", "move the head to a checkpoint")
     p.add_argument("thread", type=int, metavar="THREAD")
     p.add_argument("name", metavar="NAME")
@@ -137,7 +148,17 @@ def _dump(value: Any) -> str:
             return [plain(x) for x in v]
         return v
 
-    return json.dumps(plain(value), ensure_ascii=False, indent=2)
+    return json_text(plain(value), indent=2)
+
+
+def plural(count: int, word: str) -> str:
+    """"1 thread", "2 threads"."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _problem(text: str) -> None:
+    """A problem for the person: on stderr, so stdout stays the result."""
+    print(text, file=sys.stderr)
 
 
 def _when(moment: Any) -> str:
@@ -161,7 +182,8 @@ def describe_thread(t: Thread) -> str:
     head = f"head {t.current_leaf_id}" if t.current_leaf_id is not None else "empty"
     lines = [
         f"thread {t.id}: {_short(t.title, 70) or 'Untitled'}",
-        f"  {t.message_count} messages, {t.leaf_count} leaves, {head}, {t.source}, updated {_when(t.updated_at)}",
+        f"  {plural(t.message_count, 'message')}, {plural(t.leaf_count, 'leaf').replace('leafs', 'leaves')}, {head},"
+        f" {_short(t.source, 20)}, updated {_when(t.updated_at)}",
     ]
     return "\n".join(lines)
 
@@ -196,7 +218,7 @@ async def cmd_threads(store: Store, args: argparse.Namespace) -> str:
     rows = []
     for t in threads:
         title = ("↳ " if t.parent_thread_id or t.forked_from_thread_id else "") + (_short(t.title, 60) or "Untitled")
-        rows.append([str(t.id), _when(t.updated_at), t.source, str(t.message_count), str(t.leaf_count), title])
+        rows.append([str(t.id), _when(t.updated_at), _short(t.source, 20), str(t.message_count), str(t.leaf_count), title])
     return _table(rows, ["ID", "UPDATED", "SOURCE", "MSGS", "LEAVES", "TITLE"])
 
 
@@ -281,7 +303,7 @@ async def cmd_export(store: Store, args: argparse.Namespace) -> str:
 
     if args.format == "markdown":
         return (await export_markdown(store, args.thread)).rstrip("\n")
-    return json.dumps(await export_json(store, args.thread), ensure_ascii=False, indent=1)
+    return json_text(await export_json(store, args.thread), indent=1)
 
 
 async def _print_thread(store: Store, args: argparse.Namespace, thread: Thread) -> str:
@@ -298,8 +320,46 @@ async def cmd_rewind(store: Store, args: argparse.Namespace) -> str:
 
 
 async def cmd_checkpoint(store: Store, args: argparse.Namespace) -> str:
+    from store.errors import InvalidOperation
+
+    if not args.force:
+        try:
+            existing = await store.get_checkpoint(args.thread, args.name)
+        except NotFound:
+            existing = None
+        if existing is not None:
+            raise InvalidOperation(
+                f"Thread {args.thread} already has a checkpoint {_short(existing.name, 40)!r} (at message"
+                f" {existing.message_id}); add --force to replace it."
+            )
     await store.save_checkpoint(args.thread, args.name, message_id=args.message)
     return await _print_thread(store, args, await store.get_thread(args.thread))
+
+
+async def cmd_switch(store: Store, args: argparse.Namespace) -> str:
+    return await _print_thread(store, args, await store.set_leaf(args.thread, args.message))
+
+
+async def cmd_rename(store: Store, args: argparse.Namespace) -> str:
+    return await _print_thread(store, args, await store.rename_thread(args.thread, args.title))
+
+
+async def cmd_delete(store: Store, args: argparse.Namespace) -> str:
+    from store.errors import InvalidOperation
+
+    thread = await store.get_thread(args.thread)
+    what = f"thread {thread.id} ({_short(thread.title, 50) or 'Untitled'}, {plural(thread.message_count, 'message')})"
+    if not args.yes:
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            raise InvalidOperation(f"Not deleting {what} without a confirmation: add --yes.")
+        sys.stderr.write(f"Delete {what}? This cannot be undone. [y/N] ")
+        sys.stderr.flush()
+        answer = await asyncio.to_thread(sys.stdin.readline)
+        if answer.strip().lower() not in ("y", "yes"):
+            args.exit_code = 1
+            return "Nothing deleted."
+    await store.delete_thread(thread.id)
+    return f"Deleted {what}."
 
 
 async def cmd_restore(store: Store, args: argparse.Namespace) -> str:
@@ -321,7 +381,7 @@ async def cmd_resume(store: Store, args: argparse.Namespace) -> str:
     if args.exec:
         args.exec_plan = (handoff.argv, handoff.cwd, prepared.agent_name, prepared.shell_line)
     if args.json:
-        return json.dumps(handoff.as_dict(), ensure_ascii=False, indent=2)
+        return json_text(handoff.as_dict(), indent=2)
     noun = "message" if handoff.messages == 1 else "messages"
     return "\n".join(
         [
@@ -386,7 +446,7 @@ def _since(text: str | None) -> datetime | None:
 async def cmd_usage(store: Store, args: argparse.Namespace) -> str:
     rows = await store.usage(by=args.by, since=_since(args.since))
     if args.json:
-        return json.dumps([r.model_dump(mode="json") for r in rows], ensure_ascii=False, indent=2)
+        return json_text([r.model_dump(mode="json") for r in rows], indent=2)
     table = []
     for r in rows:
         key = str(r.key) if r.key is not None else "(none)"
@@ -454,22 +514,29 @@ async def cmd_import(store: Store, args: argparse.Namespace) -> str:
         report = await import_paths(store, args.paths or None, format=args.format, on_progress=progress)
     finally:
         progress.close()
+    if report.errors:
+        args.exit_code = 1  # a problem (a skipped line or file) is worth a non-zero exit
     if args.json:
-        return json.dumps(
+        # The report lists its problems; stderr still says there were some.
+        if report.errors:
+            _problem(f"{PROG}: {plural(len(report.errors), 'problem')}; see \"errors\" in the report.")
+        return json_text(
             {"threads": report.threads, "messages": report.messages, "errors": [e.as_dict() for e in report.errors]},
-            ensure_ascii=False,
             indent=2,
         )
     new = len(report.created)
     lines = [
-        f"Imported {report.messages} messages into {len(report.threads)} threads ({new} new) from {report.files} files."
+        f"Imported {plural(report.messages, 'message')} into {plural(len(report.threads), 'thread')} ({new} new)"
+        f" from {plural(report.files, 'file')}."
     ]
     if report.errors:
-        lines.append(f"{len(report.errors)} problems (the rest was imported):")
+        _problem(f"{plural(len(report.errors), 'problem')} (the rest was imported):")
         for e in report.errors:
-            lines.append(f"  {clean_line(e.file)}:{e.line}: {clean_line(e.reason)}")
+            _problem(f"  {clean_line(e.file)}:{e.line}: {clean_line(e.reason)}")
     if report.pending:
-        lines.append(f"{len(report.pending)} incomplete last lines will be read next time.")
+        lines.append(
+            f"{plural(len(report.pending), 'incomplete last line')} will be read next time."
+        )
     return "\n".join(lines)
 
 
@@ -485,6 +552,9 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], Awaitable[str]]] = {
     "fork": cmd_fork,
     "rewind": cmd_rewind,
     "checkpoint": cmd_checkpoint,
+    "switch": cmd_switch,
+    "rename": cmd_rename,
+    "delete": cmd_delete,
     "restore": cmd_restore,
     "undo": cmd_undo,
     "resume": cmd_resume,
@@ -497,7 +567,7 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], Awaitable[str]]] = {
 async def _run_command(db: Path, args: argparse.Namespace) -> tuple[str, int]:
     async with Store.open(db) as store:
         text = await COMMANDS[args.command](store, args)
-    code = 0
+    code = int(getattr(args, "exit_code", 0))
     if args.command == "import" and args.paths:
         missing = [p for p in args.paths if not Path(p).expanduser().exists()]
         if missing:
@@ -531,10 +601,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc), 1)
     except ValueError as exc:
         return _fail(str(exc), 2)
-    except (OSError, sqlite3.Error) as exc:
+    except sqlite3.Error as exc:
+        if disk_full(exc):
+            return _fail("The disk is full (SQLite: database or disk is full); free some space and try again.", 1)
+        return _fail(f"{type(exc).__name__}: {exc}", 1)
+    except OSError as exc:
         return _fail(f"{type(exc).__name__}: {exc}", 1)
     except KeyboardInterrupt:
         return _fail("Interrupted.", 130)
+    except Exception as exc:  # noqa: BLE001 - never a traceback: one sentence, and a way on
+        return _fail(f"Unexpected error ({type(exc).__name__}: {exc}); please report it with the command you ran.", 1)
     try:
         if text:
             print(text)

@@ -10,7 +10,10 @@ wrap it in `Content(text)` or a `Text`.
 
 from __future__ import annotations
 
+import json
+import math
 import re
+from typing import Any
 
 # ESC-introduced sequences, and their 8-bit C1 forms (0x9b CSI, 0x9d OSC, 0x90 DCS, …).
 _SEQUENCE = re.compile(
@@ -45,3 +48,29 @@ def clean(text: str) -> str:
 def clean_line(text: str) -> str:
     """`clean`, folded to one line (for titles, list rows, snippets)."""
     return clean(text).replace("\n", " ").replace("\t", " ")
+
+
+# C1 controls, DEL and lone surrogates: json.dumps(ensure_ascii=False) writes them raw, and a
+# terminal acts on C1 (0x9b is CSI). JSON's syntax is ASCII, so they only occur in strings,
+# where a \u escape means the same text.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def json_text(value: Any, *, indent: int | None = 2) -> str:
+    """JSON for a terminal or a file: readable non-ASCII text, but C1 controls, DEL and lone
+    surrogates escaped, and NaN/Infinity (not JSON) written as null."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False)
+    except ValueError:
+        text = json.dumps(_finite(value), ensure_ascii=False, indent=indent, allow_nan=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

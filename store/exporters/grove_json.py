@@ -50,6 +50,39 @@ def _rx_keys(conn: sqlite3.Connection, thread_id: int) -> tuple[str, dict[int, s
     return key, keys, lineage
 
 
+MESSAGE_ID_FIELDS = ("parent_id", "from_message_id", "at_message_id")
+"""Fields of event data that hold a message id (see transactions.py)."""
+THREAD_ID_FIELDS = ("from_thread_id", "to_thread_id")
+
+
+def _thread_ids_named(events: list[Any]) -> list[int]:
+    return sorted({e.data[f] for e in events for f in THREAD_ID_FIELDS if isinstance(e.data.get(f), int)})
+
+
+def _rx_thread_keys(conn: sqlite3.Connection, thread_ids: list[int]) -> dict[int, str]:
+    found = {}
+    for tid in thread_ids:
+        key = _thread_key(conn, tid)
+        if key is not None:
+            found[tid] = key
+    return found
+
+
+def _id_keys(data: dict[str, Any], keys: dict[int, str], thread_keys: dict[int, str]) -> dict[str, Any]:
+    """`data_keys` / `data_thread_keys` for an event: the ids inside its data as keys, so an
+    import into another database can give them that database's ids."""
+    out: dict[str, Any] = {}
+    message_keys = {f: keys.get(data[f]) for f in MESSAGE_ID_FIELDS if isinstance(data.get(f), int)}
+    if message_keys:
+        # A message of another thread (a fork's origin) has no key here: still named, so the
+        # importer knows the id is not its own.
+        out["data_keys"] = message_keys
+    named_threads = {f: thread_keys.get(data[f]) for f in THREAD_ID_FIELDS if isinstance(data.get(f), int)}
+    if named_threads:
+        out["data_thread_keys"] = named_threads
+    return out
+
+
 async def export_json(store: Any, thread_id: int) -> dict[str, Any]:
     """The Grove JSON document of a thread (NotFound if there is none)."""
     thread = await store.get_thread(thread_id)
@@ -64,6 +97,8 @@ async def export_json(store: Any, thread_id: int) -> dict[str, Any]:
         if len(page) < 1000:
             break
         after = page[-1].seq
+
+    thread_keys = await store.run_read(_rx_thread_keys, _thread_ids_named(events))
 
     def k(message_id: int | None) -> str | None:
         return None if message_id is None else keys.get(message_id)
@@ -109,6 +144,7 @@ async def export_json(store: Any, thread_id: int) -> dict[str, Any]:
                 "to_leaf_key": k(e.to_leaf_id),
                 "data": e.data,
                 "created_at": encode_time(e.created_at),
+                **_id_keys(e.data, keys, thread_keys),
             }
             for e in events
         ],

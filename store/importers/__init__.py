@@ -24,9 +24,11 @@ incomplete last line is listed in `ImportReport.pending` and read next time.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import multiprocessing
 import os
+import re
 import sqlite3
 import stat as stat_module
 from collections import deque
@@ -42,7 +44,28 @@ from pydantic_core import to_json as fast_dumps
 from .. import bulk
 from ..rows import encode_json, encode_time
 from . import chatgpt, claude_code, codex, grove_json
-from .lines import LineError, LineReader, ReadPlan, decode_line, has_surrogate_escape, load_records, plan, scrub_surrogates
+from .lines import (
+    MAX_DOCUMENT_BYTES,
+    TAIL_BYTES,
+    LineError,
+    LineReader,
+    ReadPlan,
+    decode_line,
+    kind_of,
+    open_regular,
+    read_bounded,
+    has_surrogate_escape,
+    load_records,
+    marks,
+    may_hold_unsafe_number,
+    may_hold_unsafe_time,
+    number_problem,
+    plan,
+    rejected,
+    safe_numbers,
+    scrub_surrogates,
+    unsafe_times,
+)
 
 FORMATS = ("claude-code", "codex", "chatgpt", "grove")
 
@@ -119,7 +142,7 @@ def detect_format(path: Path) -> str:
     name = path.name
     if name.endswith(".json"):
         try:
-            with open(path, "rb") as f:
+            with open_regular(path) as f:  # never a FIFO or a device (see open_regular)
                 head = f.read(4096)
         except OSError:
             return "chatgpt"
@@ -127,12 +150,12 @@ def detect_format(path: Path) -> str:
     if name.startswith("rollout-"):
         return "codex"
     try:
-        with open(path, "rb") as f:
+        with open_regular(path) as f:
             first = f.readline(65536)
         obj = json.loads(first)
         if isinstance(obj, dict) and obj.get("type") in ("session_meta", "response_item", "event_msg", "turn_context"):
             return "codex"
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # a first line nested 100,000 deep: not Codex
         pass
     return "claude-code"
 
@@ -191,6 +214,7 @@ async def import_paths(
     for u in units:
         _plan_unit(u, records)
     await _check_restarts(store, units)
+    _assign_thread_keys(units, records)
     # A pipeline of chunks of files (a few MB each): chunk i+1 is parsed while chunk i is
     # written, each of its files in its own transaction but the whole chunk in one hop to
     # the writer's thread. A big import parses in a separate process (a real second core,
@@ -339,6 +363,12 @@ def _stat_files(files: list[SessionFile]) -> list[_Unit]:
             u.key = None
             u.errors.append(LineError(text, 0, f"cannot read: {exc.strerror or exc}"))
             continue
+        if not stat_module.S_ISREG(st.st_mode):
+            # Only regular files: a FIFO would block the import and a device (a symlink to
+            # /dev/zero named *.jsonl) would never end.
+            u.key = None
+            u.errors.append(LineError(text, 0, f"is {kind_of(st.st_mode)}, not a regular file; skipped"))
+            continue
         u.stat = st
         u.size = st.st_size
     return units
@@ -355,6 +385,58 @@ def _plan_unit(u: _Unit, records: dict[str, Any]) -> None:
         return
     if not read_plan.unchanged:
         u.job = read_plan
+
+
+def _natural_key(u: _Unit) -> str | None:
+    """The main thread's key a parser derives from the file's name alone (None: not keyed by name)."""
+    if u.format == "claude-code":
+        return claude_code.session_of(u.path)[0]
+    if u.format == "codex":
+        match = codex._UUID.search(u.path.stem)
+        return match.group(1) if match else u.path.stem
+    return None
+
+
+def _saved_key(u: _Unit, row: tuple[Any, ...]) -> str | None:
+    """The main thread's key an earlier import of this very file used (from its saved state)."""
+    try:
+        state = json.loads(row[5]) if row[5] else None
+    except ValueError:
+        return None
+    value = state.get("main" if u.format == "claude-code" else "key") if isinstance(state, dict) else None
+    return value if isinstance(value, str) else None
+
+
+_SESSION_ID = re.compile(
+    r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:)?"
+    r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|agent-[0-9a-f]+)"
+)
+"""A key that is an agent's own session id (a UUID; `agent-<hex>` for a subagent): unique
+wherever the file lies, so a copy of the file in another folder is the same session."""
+
+
+def _assign_thread_keys(units: list[_Unit], records: dict[str, Any]) -> None:
+    """Threads are keyed by the file they come from, never by a file name alone.
+
+    Claude Code and Codex name a session's file by its session id (a UUID): that id keys the
+    thread wherever the file lies, so a copy elsewhere is the same session and adds nothing.
+    Any other name (`a/session.jsonl`, `b/session.jsonl`, old transcripts) is qualified by
+    the file's path, so two files are two threads. A file read before keeps the key it had
+    (from its saved state when it is read again from the start).
+    """
+    for u in units:
+        if u.job is None or u.key is None or u.job.state is not None:
+            continue
+        natural = _natural_key(u)
+        if natural is None:
+            continue
+        row = records.get(u.key)
+        saved = _saved_key(u, row) if row is not None and row[6] == u.format else None
+        if saved is not None:
+            if saved != natural:
+                u.job.thread_key = saved
+        elif _SESSION_ID.fullmatch(natural) is None:
+            u.job.thread_key = f"{natural}@{u.key}"
 
 
 async def _check_restarts(store: Any, units: list[_Unit]) -> None:
@@ -401,8 +483,6 @@ def _report_unit(u: _Unit, report: ImportReport, seen: set[int]) -> None:
     report.files += 1
     report.errors += errors
     report.pending += pending
-    if record.offset == 0 and record.line_count == 0 and not threads and record.size == 0:
-        report.errors.append(LineError(str(u.path), 0, "empty file"))
     if isinstance(u.written, sqlite3.Error):
         report.errors.append(LineError(str(u.path), 0, f"could not be written: {u.written}"))
         return
@@ -488,11 +568,17 @@ def _parse(
     parser: Any
     if fmt == "codex":
         parser = codex.CodexParser(path, read_plan.state, errors)
+        if read_plan.thread_key is not None and read_plan.state is None:
+            parser.s["key"] = read_plan.thread_key  # see _assign_thread_keys
     else:
         parser = claude_code.ClaudeCodeParser(path, read_plan.state, errors)
+        if read_plan.thread_key is not None and read_plan.state is None:
+            parser.s["main"] = read_plan.thread_key
     reader = LineReader(read_plan)
     name = str(path)
     feed = parser.feed
+    refused = rejected()  # what count_int/parse_time refuse while a line is fed
+    refused.clear()
     for number, raw in reader:
         # pydantic_core's JSON parser is about twice as fast as json.loads and gives the
         # same objects; whatever it refuses (invalid JSON or UTF-8, a BOM, lone surrogates,
@@ -512,10 +598,16 @@ def _parse(
             feed(number, obj)
         except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
             errors.append(LineError(name, number, f"unexpected shape ({type(exc).__name__}: {exc})"))
+        if refused:
+            # A count past SQLite's range (clamped) or a time out of range (not used).
+            errors.append(LineError(name, number, number_problem(list(dict.fromkeys(refused)))))
+            refused.clear()
     errors += reader.errors
     pending += reader.pending
     threads = parser.finish()
+    refused.clear()  # finish() re-reads times already reported with their lines
     for thread in threads:
+        thread.reread = read_plan.restarted
         # Flattened here (data and times encoded) so the writer only inserts tuples.
         thread.rows = [
             (m.key, m.parent_key, m.role, m.content, encode_data(m.data), m.status, encode_time(m.created_at))
@@ -533,6 +625,17 @@ def _parse(
     return threads, record
 
 
+def _storable(obj: Any, name: str, number: int, errors: list[LineError]) -> Any:
+    """`obj` with the numbers SQLite cannot hold clamped (or nulled), and one problem for
+    the line naming them and any timestamp out of range (the parsers skip those)."""
+    found: list[str] = []
+    obj = safe_numbers(obj, found)
+    unsafe_times(obj, found)
+    if found:
+        errors.append(LineError(name, number, number_problem(found)))
+    return obj
+
+
 def encode_data(value: dict[str, Any]) -> str | None:
     """`encode_json` of a message's data, three times faster: pydantic_core writes the same
     JSON text (floats may spell their exponent without a '+' or leading 0); what it refuses
@@ -540,15 +643,33 @@ def encode_data(value: dict[str, Any]) -> str | None:
     if not value:
         return None
     try:
-        return fast_dumps(value).decode()
+        # NaN/Infinity are not JSON: null (the standard encoder below does the same).
+        return fast_dumps(value, inf_nan_mode="null").decode()
     except Exception:  # noqa: BLE001 - any refusal: the standard encoder decides
         return encode_json(value)
 
 
 def _parse_document(path: Path, fmt: str, read_plan: Any, errors: list[LineError]) -> tuple[list[bulk.ParsedThread], bulk.FileRecord]:
-    raw = Path(read_plan.path).read_bytes()
+    bounded = read_bounded(read_plan.path, MAX_DOCUMENT_BYTES)
+    if bounded is None:
+        errors.append(
+            LineError(str(path), 0, f"larger than {MAX_DOCUMENT_BYTES // 2**20} MB, more than one JSON document may take; skipped")
+        )
+        return [], bulk.FileRecord(
+            path=read_plan.path, format=fmt, size=read_plan.size, mtime=read_plan.mtime, offset=read_plan.size, line_count=0, head_hash="0:", state=None
+        )
+    raw = bounded
     record = bulk.FileRecord(
-        path=read_plan.path, format=fmt, size=len(raw), mtime=read_plan.mtime, offset=len(raw), line_count=raw.count(b"\n"), head_hash="0:", state=None
+        path=read_plan.path,
+        format=fmt,
+        size=len(raw),
+        mtime=read_plan.mtime,
+        offset=len(raw),
+        line_count=raw.count(b"\n"),
+        # No head to compare (a document is read whole), but its last bytes and mtime_ns
+        # are, so a same-size rewrite is read again.
+        head_hash=marks("0:", f"{min(len(raw), TAIL_BYTES)}:{hashlib.sha1(raw[-TAIL_BYTES:] if raw else b'').hexdigest()}", read_plan.mtime_ns),
+        state=None,
     )
     if not raw.strip():
         return [], record
@@ -571,5 +692,13 @@ def _parse_document(path: Path, fmt: str, read_plan: Any, errors: list[LineError
         except RecursionError:
             errors.append(LineError(str(path), 0, "JSON nested too deeply"))
             return [], record
+    if may_hold_unsafe_number(raw) or may_hold_unsafe_time(raw):
+        try:
+            doc = _storable(doc, str(path), 0, errors)
+        except RecursionError:
+            errors.append(LineError(str(path), 0, "JSON nested too deeply"))
+            return [], record
     module = grove_json if fmt == "grove" else chatgpt
-    return module.parse_document(path, doc, errors), record
+    threads = module.parse_document(path, doc, errors)
+    rejected().clear()  # times parse_time refused here were reported by _storable above
+    return threads, record

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bulk import ParsedMessage, ParsedThread
-from .lines import LineError, preview, scrub_surrogates
+from .lines import MAX_SIDECAR_BYTES, LineError, count_int, parse_time, preview, read_bounded, scrub_surrogates
 
 SOURCE = "claude-code"
 TITLE_CHARS = 80
@@ -55,16 +55,9 @@ _META_FIELDS = (("sessionId", "session_id"), ("cwd", "cwd"), ("gitBranch", "git_
 _fromiso = datetime.fromisoformat
 
 
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = _fromiso(value)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment
+# Shared with the other importers: also None for a time outside datetime's range in UTC
+# (the pipeline reports those lines; see lines.unsafe_times).
+_parse_time = parse_time
 
 
 def _text_of(value: Any) -> str:
@@ -569,8 +562,9 @@ def _prompt_title(text: str) -> str | None:
 def _agent_description(path: Path) -> str | None:
     meta = path.with_name(path.stem + ".meta.json")
     try:
-        data = json.loads(meta.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        raw = read_bounded(meta, MAX_SIDECAR_BYTES)  # never a FIFO, /dev/zero or a huge file
+        data = json.loads(raw) if raw is not None else None
+    except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(data, dict):
         return None
@@ -582,5 +576,5 @@ def _agent_description(path: Path) -> str | None:
     return None
 
 
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+# Shared: clamps a count past SQLite's range and notes it for the line (lines.count_int).
+_int = count_int

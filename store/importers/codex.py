@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bulk import ParsedMessage, ParsedThread
-from .lines import LineError, preview, scrub_surrogates
+from .lines import LineError, count_int, parse_time, preview, scrub_surrogates
 
 SOURCE = "codex"
 TITLE_CHARS = 80
@@ -45,14 +45,9 @@ _UUID = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 _CONTEXT_PREFIXES = ("<environment_context>", "<user_instructions>", "# AGENTS.md", "<permissions", "<INSTRUCTIONS>")
 
 
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+# Shared with the other importers: also None for a time outside datetime's range in UTC
+# (the pipeline reports those lines; see lines.unsafe_times).
+_parse_time = parse_time
 
 
 def _text(content: Any) -> str:
@@ -323,5 +318,5 @@ class CodexParser:
         return [parsed]
 
 
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+# Shared: clamps a count past SQLite's range and notes it for the line (lines.count_int).
+_int = count_int

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..models import EventKind
 from ..bulk import ParsedCheckpoint, ParsedEvent, ParsedMessage, ParsedThread
-from .lines import LineError
+from .lines import LineError, parse_time
 
 FORMAT = "grove"
 _EVENT_KINDS = {k.value for k in EventKind}
@@ -22,13 +22,8 @@ VERSION = 1
 
 
 def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    """An ISO time Grove can store (naive: UTC), or None (see lines.parse_time)."""
+    return parse_time(value)
 
 
 def _str(value: Any) -> str | None:
@@ -112,6 +107,8 @@ def parse_thread(path: Path, doc: dict[str, Any], errors: list[LineError]) -> Pa
             to_leaf_key=_str(e.get("to_leaf_key")),
             data=_dict(e.get("data")),
             created_at=_time(e.get("created_at")) or fallback,
+            data_keys={k: _str(v) for k, v in _dict(e.get("data_keys")).items() if isinstance(k, str)},
+            data_thread_keys={k: _str(v) for k, v in _dict(e.get("data_thread_keys")).items() if isinstance(k, str)},
         )
         for e in doc.get("events") or []
         if isinstance(e, dict) and isinstance(e.get("seq"), int) and e.get("kind") in _EVENT_KINDS

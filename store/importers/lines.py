@@ -1,9 +1,11 @@
 """Reading a JSONL file from where the last import stopped, one line at a time.
 
-`import_files` remembers per path: size, mtime, the byte offset and line count read so
-far, and a hash of the file's first bytes. A file whose size and mtime are unchanged is not
-opened again; a file that shrank or whose head changed was rewritten, so it is read from
-the start (the bulk writer's per-message keys keep that idempotent). A last line without
+`import_files` remembers per path: size, mtime (and mtime_ns), the byte offset and line
+count read so far, a hash of the file's first bytes and one of the bytes just before the
+offset (see `marks`). A file whose size, mtime_ns and offset are unchanged is not opened
+again; a file that shrank, or whose head or the bytes before the offset changed, was
+rewritten, so it is read from the start (the bulk writer's per-message keys keep that
+idempotent). Only regular files are opened (`open_regular`): a FIFO or a device never is. A last line without
 its newline is left for the next round unless it already parses as a complete JSON object.
 """
 
@@ -11,11 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import sqlite3
+import stat
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +29,54 @@ from ..bulk import FileRecord
 
 HEAD_BYTES = 4096
 MAX_LINE_BYTES = 64 * 1024 * 1024
-READ_BLOCK = 8 * 1024 * 1024
 """Lines longer than this are reported and skipped (a 10 MB tool result is imported)."""
+READ_BLOCK = 8 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
+"""A whole-file JSON document (ChatGPT export, Grove JSON) larger than this is refused."""
+MAX_SIDECAR_BYTES = 1024 * 1024
+"""A subagent's `agent-*.meta.json` larger than this is ignored (they are a few hundred bytes)."""
+
+
+class NotRegularFile(OSError):
+    """A path that is not a regular file (a FIFO, a device, a socket): never read."""
+
+
+def open_regular(path: str | Path) -> Any:
+    """Open a file for reading in binary, only if it is a regular file.
+
+    Opened non-blocking and checked with fstat on the open descriptor, so a FIFO (whose
+    open would wait for a writer forever) or a symlink to /dev/zero (endless bytes) is
+    refused without blocking, whatever its name, even if it was swapped in after a stat.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(f"{path} is not a regular file")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def kind_of(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"
+
+
+def read_bounded(path: str | Path, limit: int) -> bytes | None:
+    """The whole of a regular file, or None when it is larger than `limit` bytes."""
+    with open_regular(path) as f:
+        data: bytes = f.read(limit + 1)
+    return None if len(data) > limit else data
 
 
 PREVIEW_CHARS = 200
@@ -71,6 +123,10 @@ class ReadPlan:
     state: dict[str, Any] | None = None
     unchanged: bool = False
     restarted: bool = False
+    mtime_ns: int | None = None
+    thread_key: str | None = None
+    """The key of the file's main thread when its name alone is not enough (another file of
+    the same name in another folder owns that key); None: the parser's own, from the name."""
 
 
 def load_record(conn: sqlite3.Connection, path: str) -> tuple[Any, ...] | None:
@@ -96,37 +152,81 @@ def load_records(conn: sqlite3.Connection, paths: list[str]) -> dict[str, tuple[
 
 
 def _head_hash(path: Path, length: int) -> str:
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         head = f.read(length)
     return f"{len(head)}:{hashlib.sha1(head).hexdigest()}"
 
 
+TAIL_BYTES = 4096
+
+
+def _tail_hash(path: Path | str, offset: int, length: int) -> str:
+    """The hash of the `length` bytes before `offset`: what the next read resumes after."""
+    with open_regular(path) as f:
+        f.seek(max(0, offset - length))
+        tail = f.read(min(length, offset))
+    return _mark(tail)
+
+
+def _mark(data: bytes) -> str:
+    return f"{len(data)}:{hashlib.sha1(data).hexdigest()}"
+
+
+def marks(head: str, tail: str, mtime_ns: int | None) -> str:
+    """The `head_hash` column: the head's hash, the hash of the bytes before the offset, and
+    the file's mtime in nanoseconds (the REAL `mtime` column cannot hold it exactly)."""
+    return f"{head}|{tail}|{'' if mtime_ns is None else mtime_ns}"
+
+
+def split_marks(text: Any) -> tuple[str, str, int | None]:
+    """The inverse of `marks`; a row from before them has only the head's hash."""
+    parts = str(text or "").split("|")
+    tail = parts[1] if len(parts) > 1 else ""
+    ns = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
+    return parts[0], tail, ns
+
+
+def _mark_length(mark: str) -> int:
+    try:
+        return int(mark.split(":", 1)[0])
+    except ValueError:
+        return 0
+
+
 def plan(path: Path, row: tuple[Any, ...] | None, fmt: str, st: os.stat_result | None = None) -> ReadPlan:
-    """Decide where to read `path` from, given its stored `import_files` row (and its stat)."""
+    """Decide where to read `path` from, given its stored `import_files` row (and its stat).
+
+    Unchanged (not opened) only when size, mtime_ns and offset all match. Otherwise the file
+    is read from the start unless both its first bytes and the bytes just before the saved
+    offset are what was read last time (a same-size rewrite of the last line is noticed).
+    """
     if st is None:
         st = path.stat()
-    p = ReadPlan(str(path), st.st_size, st.st_mtime)
+    p = ReadPlan(str(path), st.st_size, st.st_mtime, mtime_ns=st.st_mtime_ns)
     if row is None:
         return p
     size, mtime, offset, line_count, head_hash, state, old_fmt = row
+    head_mark, tail_mark, stored_ns = split_marks(head_hash)
     if old_fmt != fmt:
         p.restarted = True
         return p
-    if size == st.st_size and mtime == st.st_mtime and offset == st.st_size:
+    same_time = stored_ns == st.st_mtime_ns if stored_ns is not None else mtime == st.st_mtime
+    if size == st.st_size and same_time and offset == st.st_size:
         p.unchanged = True
-        p.offset, p.line_count, p.head_hash = offset, line_count, head_hash
+        p.offset, p.line_count, p.head_hash = offset, line_count, head_mark
         return p
     if st.st_size < offset:
         p.restarted = True
         return p
-    try:
-        length = int(str(head_hash).split(":", 1)[0])
-    except ValueError:
-        length = 0
-    if length and _head_hash(path, length) != head_hash:
+    length = _mark_length(head_mark)
+    if length and _head_hash(path, length) != head_mark:
         p.restarted = True
         return p
-    p.offset, p.line_count, p.head_hash = offset, line_count, head_hash
+    tail_length = _mark_length(tail_mark)
+    if tail_length and _tail_hash(path, offset, tail_length) != tail_mark:
+        p.restarted = True
+        return p
+    p.offset, p.line_count, p.head_hash = offset, line_count, head_mark
     p.state = json.loads(state) if state else None
     if offset == st.st_size:
         p.unchanged = True
@@ -154,7 +254,7 @@ class LineReader:
         # does, without a Python-level readline per line). Lines are yielded without their
         # newline.
         path = self.plan.path
-        with open(path, "rb") as f:
+        with open_regular(path) as f:
             continuation = False
             if self.offset > 0:
                 # The last round ended on a complete line that had no newline yet: its
@@ -165,14 +265,38 @@ class LineReader:
                 self._head = b""
             f.seek(self.offset)
             carried: list[bytes] = []  # the start of a line that continues in the next block
+            carried_bytes = 0
+            skipping = 0  # bytes of an over-long line being skipped (not kept in memory)
             while True:
                 block = f.read(READ_BLOCK)
                 if self._head == b"" and block:
                     self._head = block[:HEAD_BYTES]
                 if not block:
                     break
+                if skipping:
+                    end = block.find(b"\n")
+                    if end < 0:
+                        skipping += len(block)
+                        self.offset += len(block)
+                        continue
+                    skipping += end + 1
+                    self.offset += end + 1
+                    self.line_count += 1
+                    self.errors.append(
+                        LineError(path, self.line_count, f"line is {skipping // 1_000_000} MB, over the limit; skipped")
+                    )
+                    skipping = 0
+                    block = block[end + 1 :]
+                    if not block:
+                        continue
                 if b"\n" not in block:
                     carried.append(block)
+                    carried_bytes += len(block)
+                    if carried_bytes > MAX_LINE_BYTES:
+                        # One line past the bound: skip to its end without holding it.
+                        skipping = carried_bytes
+                        self.offset += carried_bytes
+                        carried, carried_bytes = [], 0
                     continue
                 if carried:
                     carried.append(block)
@@ -180,6 +304,7 @@ class LineReader:
                 parts = block.split(b"\n")
                 last = parts.pop()
                 carried = [last] if last else []
+                carried_bytes = len(last)
                 for part in parts:
                     size = len(part) + 1
                     if continuation:
@@ -196,6 +321,13 @@ class LineReader:
                     if not part or part.isspace():
                         continue
                     yield number, part
+            if skipping:
+                # An over-long last line without its newline: reported, and read past.
+                self.line_count += 1
+                self.errors.append(
+                    LineError(path, self.line_count, f"line is {skipping // 1_000_000} MB, over the limit; skipped")
+                )
+                return
             rest = b"".join(carried)
             if rest:
                 # The last line has no newline: the writer may still be writing it, so it
@@ -228,6 +360,7 @@ class LineReader:
                 head_hash = f"{len(head)}:{hashlib.sha1(head).hexdigest()}"
             else:
                 head_hash = _head_hash(Path(self.plan.path), length)
+        tail = _tail_hash(self.plan.path, self.offset, TAIL_BYTES) if self.offset else _mark(b"")
         return FileRecord(
             path=self.plan.path,
             format=fmt,
@@ -235,7 +368,7 @@ class LineReader:
             mtime=self.plan.mtime,
             offset=self.offset,
             line_count=self.line_count,
-            head_hash=head_hash,
+            head_hash=marks(head_hash, tail, self.plan.mtime_ns),
             state=state,
         )
 
@@ -293,3 +426,117 @@ def file_size(path: str) -> int:
         return os.path.getsize(path)
     except OSError:
         return 0
+
+
+# ---------------------------------------------------------------------- numbers and times SQLite cannot hold
+
+MAX_SQLITE_INT = 2**63 - 1
+_RISKY_NUMBER = re.compile(rb"[:\[,]\s*-?(?:\d{19}|NaN|Infinity|\d+(?:\.\d+)?[eE]\+?\d{3})")
+"""A JSON number token (after `:`, `[` or `,`) that may decode to an int past SQLite's 64
+bits or to a non-finite float: scanned for once per whole-file document (a match inside a
+string only costs a needless walk). JSONL lines are not scanned (that would cost a tenth of
+the import's time): their parsers read numbers through `count_int` and times through
+`parse_time`, which note what they refuse for the line being fed (see `rejected`)."""
+_RISKY_YEAR = re.compile(rb'"[+-]?(?:0001|9999)-')
+"""A timestamp in year 1 or 9999: with a UTC offset it may fall outside datetime's range."""
+
+_refusals = threading.local()
+
+
+def rejected() -> list[str]:
+    """This thread's list of values `count_int` and `parse_time` refused since it was last
+    cleared: the line loop reports them as one problem of the line it just fed."""
+    items: list[str] | None = getattr(_refusals, "items", None)
+    if items is None:
+        items = _refusals.items = []
+    return items
+
+
+def count_int(value: Any) -> int:
+    """A count (tokens…) read from a line: an int (not a bool), else 0; one past SQLite's
+    64 bits is clamped to its range and noted in `rejected`."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return 0
+    if -MAX_SQLITE_INT - 1 <= value <= MAX_SQLITE_INT:
+        return value
+    clamped = MAX_SQLITE_INT if value > 0 else -MAX_SQLITE_INT - 1
+    rejected().append(f"the number {_digits(value)} is out of range; counted as {clamped}")
+    return clamped
+
+
+def may_hold_unsafe_number(raw: bytes) -> bool:
+    return _RISKY_NUMBER.search(raw) is not None
+
+
+def safe_numbers(value: Any, found: list[str]) -> Any:
+    """`value` with each int SQLite cannot hold clamped to its range and each NaN/Infinity
+    replaced by None; what was changed is described in `found`."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if -MAX_SQLITE_INT - 1 <= value <= MAX_SQLITE_INT:
+            return value
+        clamped = MAX_SQLITE_INT if value > 0 else -MAX_SQLITE_INT - 1
+        found.append(f"the number {_digits(value)} is out of range; stored as {clamped}")
+        return clamped
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
+        found.append(f"the number {value} is not valid JSON; stored as null")
+        return None
+    if isinstance(value, dict):
+        return {k: safe_numbers(v, found) for k, v in value.items()}
+    if isinstance(value, list):
+        return [safe_numbers(v, found) for v in value]
+    return value
+
+
+def _digits(value: int) -> str:
+    text = str(value) if value.bit_length() < 4000 else f"{'-' if value < 0 else ''}with {value.bit_length()} bits"
+    return text if len(text) <= 40 else text[:20] + "…" + text[-5:]
+
+
+def number_problem(found: list[str]) -> str:
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    return found[0] + more
+
+
+def parse_time(value: Any) -> datetime | None:
+    """An ISO-8601 time (naive: UTC) that Grove can store, or None (not a time, or out of
+    range: before year 1 or after 9999 once in UTC)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    try:
+        moment.astimezone(timezone.utc)
+    except OverflowError:
+        rejected().append(f"the time {value[:40]} is out of range (before year 1 or after 9999 in UTC); not used")
+        return None
+    return moment
+
+
+def may_hold_unsafe_time(raw: bytes) -> bool:
+    return _RISKY_YEAR.search(raw) is not None
+
+
+def unsafe_times(value: Any, found: list[str]) -> None:
+    """Describe in `found` each ISO time in `value` that falls outside datetime's range in UTC."""
+    if isinstance(value, str):
+        if value[:5].lstrip("+-") in ("0001-", "9999-") or value[:4] in ("0001", "9999"):
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                return
+            if moment.tzinfo is not None and parse_time(value) is None:
+                found.append(f"the time {value[:40]} is out of range (before year 1 or after 9999 in UTC); not used")
+    elif isinstance(value, dict):
+        for v in value.values():
+            unsafe_times(v, found)
+    elif isinstance(value, list):
+        for v in value:
+            unsafe_times(v, found)

@@ -58,11 +58,12 @@ def test_watch_prints_a_line_per_change_and_stops_on_ctrl_c(tmp_path: Path) -> N
         reader = LineReader(process)
         reader.until("watching")
         first = reader.until("+5 messages")
-        assert any("new  thread" in line and "Hello" in line for line in first)
+        # One line per change (README): the thread, its title and what was added, together.
+        assert len(first) == 1 and "new  thread" in first[0] and "Hello" in first[0]
 
         (projects / "b.jsonl").write_bytes((FIXTURES / "claude-code" / "dag_within_fork.jsonl").read_bytes())
-        second = reader.until("messages from 1 file")
-        assert any("new  thread" in line for line in second)
+        second = reader.until("new  thread")
+        assert len(second) == 1 and "messages (" in second[0]
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=DEADLINE)

@@ -78,6 +78,14 @@ async def only_thread(store: Store, **filters: Any):  # type: ignore[no-untyped-
 async def thread_by_key(store: Store, source: str, key: str):  # type: ignore[no-untyped-def]
     def find(conn: sqlite3.Connection) -> int | None:
         row = conn.execute("SELECT id FROM threads WHERE source = ? AND source_key = ?", (source, key)).fetchone()
+        if row is None:
+            # A file not named by a session id is keyed by its name and path ("plain@/…/plain.jsonl").
+            # Its child threads' keys extend the main one's, so the shortest is the file's own.
+            row = conn.execute(
+                "SELECT id FROM threads WHERE source = ? AND source_key LIKE ? ESCAPE '\\'"
+                " ORDER BY length(source_key) LIMIT 1",
+                (source, key.replace("_", "\\_") + "@%"),
+            ).fetchone()
         return None if row is None else row[0]
 
     tid = await store.run_read(find)

@@ -176,11 +176,11 @@ async def test_a_10_mb_line_is_imported(store: Store, tmp_path: Path) -> None:
     assert len(hits) == 1
 
 
-async def test_empty_file_is_reported_once(store: Store, tmp_path: Path) -> None:
+async def test_empty_file_is_not_a_problem(store: Store, tmp_path: Path) -> None:
     empty = tmp_path / "empty.jsonl"
     empty.write_bytes(b"")
     report = await import_paths(store, [empty])
-    assert [(e.line, e.reason) for e in report.errors] == [(0, "empty file")]
+    assert report.errors == []  # a session that has not written anything yet (issue 10, item 23)
     assert await store.list_threads() == []
     assert (await import_paths(store, [empty])).errors == []
 

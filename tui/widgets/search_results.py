@@ -172,7 +172,8 @@ class SearchResults(ScrollView, can_focus=False):
                 text.append("thread  ", style=where_style)
                 text.append(clean_line(thread.title or "Untitled"), style=Style(bold=True))
                 return text
-            detail = f"    {thread.message_count} msgs · {thread.source} · {relative_time(thread.updated_at, self._clock())}"
+            source = clean_line(thread.source)[:20]  # from the file it came from: outside text
+            detail = f"    {thread.message_count} msgs · {source} · {relative_time(thread.updated_at, self._clock())}"
             return Text(detail, style=where_style, end="")
         hit = result.hit
         if part == 0:

@@ -1,0 +1,100 @@
+"""Argument checks at the Store's boundary: a caller's mistake becomes a StoreError with
+a sentence, never a raw OverflowError, UnicodeEncodeError, TypeError or IntegrityError
+from deep inside sqlite3 or json."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime, timezone
+from typing import Any
+
+from .errors import InvalidOperation, NotFound
+
+# SQLite integers are signed 64-bit; Python ints past this overflow when bound.
+MAX_SQLITE_INT = 2**63 - 1
+
+
+def check_id(value: Any, what: str) -> int:
+    """A row id: a whole number (not a bool, not text); one SQLite cannot hold is NotFound."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidOperation(f"A {what} id must be a whole number, not {value!r}.")
+    if not 0 < value <= MAX_SQLITE_INT:
+        raise NotFound(f"There is no {what} {value}.")
+    return value
+
+
+def check_optional_id(value: Any, what: str) -> int | None:
+    return None if value is None else check_id(value, what)
+
+
+def check_count(value: Any, what: str) -> int:
+    """A limit or offset: a whole number, clamped to what SQLite can hold (negative: 0)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidOperation(f"`{what}` must be a whole number, not {value!r}.")
+    return min(max(0, value), MAX_SQLITE_INT)
+
+
+def check_text(value: Any, what: str, *, optional: bool = False) -> Any:
+    """Text SQLite can store: a str that is valid Unicode (no lone surrogate)."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise InvalidOperation(f"The {what} must be text, not {type(value).__name__}.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidOperation(
+            f"The {what} is not valid Unicode (a lone surrogate at character {exc.start}); fix the text and retry."
+        ) from None
+    return value
+
+
+def check_json_object(value: Any, what: str) -> dict[str, Any] | None:
+    """A JSON object we can store: a dict of JSON values, text valid Unicode.
+
+    Non-finite numbers (NaN, Infinity) are not JSON: they are stored as null.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise InvalidOperation(f"`{what}` must be a JSON object (a dict), not {type(value).__name__}.")
+    try:
+        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        return value
+    except ValueError as exc:
+        if isinstance(exc, UnicodeEncodeError):
+            raise InvalidOperation(f"`{what}` holds text that is not valid Unicode (a lone surrogate).") from None
+        if "Circular" in str(exc):
+            raise InvalidOperation(f"`{what}` refers to itself; give plain JSON values.") from None
+        cleaned = finite_json(value)
+        return check_json_object(cleaned, what)
+    except TypeError as exc:
+        raise InvalidOperation(f"`{what}` must hold only JSON values: {exc}.") from None
+    except RecursionError:
+        raise InvalidOperation(f"`{what}` is nested too deeply to store.") from None
+
+
+def finite_json(value: Any) -> Any:
+    """`value` with every NaN/Infinity replaced by None (JSON has no such numbers)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_json(v) for v in value]
+    return value
+
+
+def check_time(moment: Any, what: str) -> None:
+    """An aware datetime whose UTC form is a real date (not before year 1 or after 9999)."""
+    if moment is None:
+        return
+    if not isinstance(moment, datetime):
+        raise InvalidOperation(f"Give `{what}` as a datetime.")
+    if moment.tzinfo is None:
+        raise InvalidOperation(f"Give `{what}` as a timezone-aware time.")
+    try:
+        moment.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        raise InvalidOperation(f"`{what}` ({moment.isoformat()}) is out of range: in UTC it falls before year 1 or after 9999.") from None
