@@ -124,6 +124,8 @@ class ParsedThread:
     archived_at: datetime | None = None
     import_data: dict[str, Any] = field(default_factory=dict)
     """Extra facts for the `imported` event (the file, line numbers)."""
+    hidden: bool | None = None
+    """Keep the thread out of the default lists (a warm-up sidechain); None leaves it as stored."""
 
 
 @dataclass
@@ -233,7 +235,7 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
     if created:
         cursor = conn.execute(
             "INSERT INTO threads (title, status, source, source_key, project, created_at, updated_at, metadata,"
-            " archived_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " archived_at, hidden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 parsed.title,
                 parsed.status,
@@ -244,6 +246,7 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
                 updated_at,
                 encode_json(parsed.metadata),
                 _t(parsed.archived_at),
+                int(bool(parsed.hidden)),
             ),
         )
         thread_id = int(cursor.lastrowid)  # type: ignore[arg-type]
@@ -266,6 +269,9 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
         if parsed.project:
             sets.append("project = coalesce(project, ?)")
             params.append(parsed.project)
+        if parsed.hidden is not None:
+            sets.append("hidden = ?")
+            params.append(int(parsed.hidden))
         if parsed.metadata:
             sets.append("metadata = json_patch(coalesce(metadata, '{}'), ?)")
             params.append(json.dumps(parsed.metadata, ensure_ascii=False))

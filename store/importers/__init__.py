@@ -283,6 +283,12 @@ def _write_file(conn: sqlite3.Connection, *args: Any) -> list[bulk.WriteResult]:
 def _finish(conn: sqlite3.Connection, link: bool) -> None:
     if link:
         bulk.link_pending(conn)
+        # A subagent transcript with no prompt of its own is a warm-up (Claude Code 2.0 wrote
+        # only the warm-up reply for those) unless a Task call spawned it; known only once linked.
+        conn.execute(
+            "UPDATE threads SET hidden = (parent_message_id IS NULL)"
+            " WHERE metadata LIKE '%\"no_prompt\"%' AND json_extract(metadata, '$.no_prompt') = 1"
+        )
     bulk.index_pending(conn)
 
 

@@ -47,6 +47,8 @@ from .lines import LineError, preview, scrub_surrogates
 
 SOURCE = "claude-code"
 TITLE_CHARS = 80
+WARMUP = "Warmup"
+"""The prompt of the warm-up sidechains Claude Code 2.0 starts with each session."""
 
 _CONVERSATIONAL = {"user", "assistant", "system"}
 _SYSTEM_NOISE = {"stop_hook_summary", "turn_duration", "away_summary", "bridge_status", "api_error"}
@@ -577,12 +579,16 @@ class ClaudeCodeParser:
                     description = _agent_description(self.path)
                     if description and not titles.get("custom"):
                         parsed.title = description
+                if info.get("first_prompt") is None and not info.get("first_command") and self.is_agent_file:
+                    parsed.metadata["no_prompt"] = True  # hidden unless a Task spawned it (see _finish)
             else:
                 parsed.leaf_key = self._newest_leaf(thread)
                 parsed.title = info.get("first_prompt") or info.get("first_command")
                 parsed.parent_thread_key = info.get("parent_thread_key")
                 parsed.parent_message_key = info.get("parent_message_key")
                 parsed.metadata["sidechain"] = True
+            if info.get("first_prompt") == WARMUP:
+                parsed.hidden = True  # a Claude Code 2.0 warm-up sidechain: kept, not listed
             out.append(parsed)
         return out
 
