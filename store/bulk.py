@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from . import payloads
 from .handoffs import link_handoff
 from .models import EventKind
 from .rows import encode_json, encode_time
@@ -264,7 +265,7 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
         sets = ["updated_at = max(updated_at, ?)"]
         params: list[Any] = [updated_at]
         if parsed.title and not _user_titled(conn, thread_id):
-            sets.append("title = ?")
+            sets.append("title = coalesce(json_extract(metadata, '$.task_title'), ?)")
             params.append(parsed.title)
         if parsed.project:
             sets.append("project = coalesce(project, ?)")
@@ -545,6 +546,15 @@ def resolve_links(conn: sqlite3.Connection, source: str, thread_id: int) -> bool
                 "UPDATE threads SET parent_thread_id = ?, parent_message_id = coalesce(parent_message_id, ?) WHERE id = ?",
                 (parent, message, thread_id),
             )
+            title = None if message is None else _task_title(conn, parent, message)
+            if title is not None and not _user_titled(conn, thread_id):
+                # A subagent is named by what its Task call said it was for; kept in metadata so
+                # a re-import of the subagent's file does not put its first prompt back.
+                conn.execute(
+                    "UPDATE threads SET title = ?, metadata = json_set(coalesce(metadata, '{}'), '$.task_title', ?)"
+                    " WHERE id = ?",
+                    (title, title, thread_id),
+                )
             done = True
     fork_key = link.get("forked_from_thread_key")
     if fork_key is not None and row[3] is None:
@@ -557,6 +567,27 @@ def resolve_links(conn: sqlite3.Connection, source: str, thread_id: int) -> bool
             )
             done = True
     return done
+
+
+def _task_title(conn: sqlite3.Connection, thread_id: int, result_id: int) -> str | None:
+    """`type: description` of the tool call whose result (message `result_id`) spawned a subagent."""
+    row = conn.execute("SELECT data FROM messages WHERE id = ?", (result_id,)).fetchone()
+    data = json.loads(row[0]) if row and row[0] else {}
+    call_ids = [r.get("tool_use_id") for r in payloads.tool_results(data)]
+    for call_id in (c for c in call_ids if isinstance(c, str) and c):
+        for (raw,) in conn.execute(
+            "SELECT data FROM messages WHERE thread_id = ? AND role = 'assistant' AND instr(data, ?) > 0",
+            (thread_id, json.dumps(call_id)),
+        ):
+            for call in payloads.tool_calls(json.loads(raw)):
+                args = call.get("input")
+                if call.get("id") != call_id or not isinstance(args, dict):
+                    continue
+                description, kind = args.get("description"), args.get("subagent_type")
+                if isinstance(description, str) and description.strip():
+                    title = description.strip()
+                    return f"{kind}: {title}" if isinstance(kind, str) and kind else title
+    return None
 
 
 def _find_message(conn: sqlite3.Connection, thread_id: int, key: str | None, marker: str | None) -> int | None:

@@ -187,3 +187,27 @@ async def test_projects_and_the_project_filter(store: Store) -> None:
     for project, count in projects:
         threads = await store.list_threads(limit=100, project=project)
         assert len(threads) == count and {t.project for t in threads} == {project}
+
+
+async def test_a_subagent_is_titled_by_its_task_call(store: Store, tmp_path: Path) -> None:
+    # deep-manifest (2.0.55): agent-c8d9b115.jsonl has no meta.json and no prompt of its own;
+    # the session's Task call that spawned it says what it is for.
+    from .test_claude_code import MANIFEST
+
+    await import_paths(store, [MANIFEST])
+    [agent] = [t for t in await store.list_threads(limit=100) if t.parent_thread_id is not None]
+    assert agent.title == "Explore: Explore ZIP processing implementation"
+    assert not agent.hidden  # no prompt, but a Task spawned it: not a warm-up
+    # A re-import of a grown subagent file keeps the Task's title.
+    copy = tmp_path / "deep"
+    copy.mkdir()
+    for name in ("a7da6a22-facc-4fcd-8bab-f83c87862004.jsonl", "agent-c8d9b115.jsonl"):
+        (copy / name).write_bytes((MANIFEST / name).read_bytes())
+    await import_paths(store, [copy])
+    (copy / "agent-c8d9b115.jsonl").open("a").write(
+        '{"parentUuid":null,"isSidechain":true,"type":"user","uuid":"late-1","timestamp":"2026-01-01T00:00:00Z",'
+        '"sessionId":"a7da6a22-facc-4fcd-8bab-f83c87862004","message":{"role":"user","content":"A prompt typed later"}}\n'
+    )
+    await import_paths(store, [copy])
+    titles = {t.title for t in await store.list_threads(limit=100, include_hidden=True) if t.parent_thread_id}
+    assert titles == {"Explore: Explore ZIP processing implementation"}
