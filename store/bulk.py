@@ -127,6 +127,9 @@ class ParsedThread:
     """Extra facts for the `imported` event (the file, line numbers)."""
     hidden: bool | None = None
     """Keep the thread out of the default lists (a warm-up sidechain); None leaves it as stored."""
+    rebuild: bool = False
+    """The whole source was parsed again by newer rules: messages already stored take the new
+    parse's parents, content and data; stored leaves the new parse no longer has are removed."""
 
 
 @dataclass
@@ -157,6 +160,8 @@ class FileRecord:
     state: dict[str, Any] | None = None
     state_json: str | None = None
     """`state` already encoded (by the parser, off the writer's thread); used instead of it."""
+    parser_version: int = 0
+    """The version of the importer's rules that read it (`importers.lines.PARSER_VERSIONS`)."""
 
 
 def write_file(
@@ -185,11 +190,11 @@ def write_file(
             index_pending(conn)
     if record is not None:
         conn.execute(
-            "INSERT INTO import_files (path, format, size, mtime, offset, line_count, head_hash, state, imported_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET format = excluded.format,"
-            " size = excluded.size, mtime = excluded.mtime, offset = excluded.offset,"
+            "INSERT INTO import_files (path, format, size, mtime, offset, line_count, head_hash, state, imported_at,"
+            " parser_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET"
+            " format = excluded.format, size = excluded.size, mtime = excluded.mtime, offset = excluded.offset,"
             " line_count = excluded.line_count, head_hash = excluded.head_hash, state = excluded.state,"
-            " imported_at = excluded.imported_at",
+            " imported_at = excluded.imported_at, parser_version = excluded.parser_version",
             (
                 record.path,
                 record.format,
@@ -202,6 +207,7 @@ def write_file(
                 if record.state_json is not None
                 else json.dumps(record.state, separators=(",", ":")) if record.state is not None else None,
                 stamp,
+                record.parser_version,
             ),
         )
     return results
@@ -348,6 +354,10 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
     if token_sets:
         conn.execute(f"UPDATE threads SET {', '.join(token_sets)} WHERE id = ?", (*token_params, thread_id))
 
+    if parsed.rebuild and not created:
+        _rebuild(conn, thread_id, parsed, existing, batch)
+        head = conn.execute("SELECT current_leaf_id FROM threads WHERE id = ?", (thread_id,)).fetchone()[0]
+
     # ---- lineage: the spawning thread/message, the thread this one was forked from
     _link(conn, thread_id, parsed)
     # A session Grove wrote for an agent (`grove resume`) comes back as a fork of its origin.
@@ -436,6 +446,83 @@ def _next_message_id(conn: sqlite3.Connection) -> int:
     except sqlite3.OperationalError:  # no AUTOINCREMENT table in this schema
         row = None
     return max(int(top), int(row[0]) if row else 0) + 1
+
+
+def _rebuild(
+    conn: sqlite3.Connection,
+    thread_id: int,
+    parsed: ParsedThread,
+    existing: dict[str, tuple[int, int, int]],
+    batch: dict[str, list[Any]],
+) -> None:
+    """Reshape a stored thread after its source was parsed again by newer rules.
+
+    Messages keep their ids (checkpoints, events and the head still name them); they take the
+    new parents, content and data. A stored leaf the new parse no longer has (an output now
+    folded into its command) is removed unless a checkpoint or another thread names it.
+    Depths, child counts and the thread's counts are computed again.
+    """
+
+    def id_of(key: str | None) -> int | None:
+        if key is None:
+            return None
+        if key in batch:
+            return int(batch[key][0])
+        found = existing.get(key)
+        return None if found is None else found[0]
+
+    seen: set[str] = set()
+    changes = []
+    for key, parent_key, role, content, data_json, _status, _created in (
+        parsed.rows if parsed.rows is not None else map(message_row, parsed.messages)
+    ):
+        seen.add(key)
+        if key in existing:
+            changes.append((id_of(parent_key), role, content, data_json, existing[key][0]))
+    conn.executemany("UPDATE messages SET parent_id = ?, role = ?, content = ?, data = ? WHERE id = ?", changes)
+    _recount(conn, thread_id)
+    stale = [mid for key, (mid, _, _) in existing.items() if key not in seen]
+    if stale:
+        marks = ",".join("?" * len(stale))
+        gone = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT id FROM messages WHERE id IN ({marks}) AND child_count = 0"
+                " AND id NOT IN (SELECT message_id FROM checkpoints)"
+                " AND id NOT IN (SELECT parent_message_id FROM threads WHERE parent_message_id IS NOT NULL)"
+                " AND id NOT IN (SELECT forked_from_message_id FROM threads WHERE forked_from_message_id IS NOT NULL)",
+                stale,
+            )
+        ]
+        if gone:
+            conn.execute(
+                "UPDATE threads SET current_leaf_id = NULL WHERE id = ? AND current_leaf_id IN"
+                f" ({','.join('?' * len(gone))})",
+                (thread_id, *gone),
+            )
+            conn.executemany("DELETE FROM messages WHERE id = ?", [(mid,) for mid in gone])
+            _recount(conn, thread_id)
+
+
+def _recount(conn: sqlite3.Connection, thread_id: int) -> None:
+    """Depths, child counts, message and leaf counts of a thread, from its parent links."""
+    conn.execute(
+        "WITH RECURSIVE walk(id, d) AS ("
+        " SELECT id, 0 FROM messages WHERE thread_id = ? AND parent_id IS NULL"
+        " UNION ALL SELECT m.id, walk.d + 1 FROM messages m JOIN walk ON m.parent_id = walk.id)"
+        " UPDATE messages SET depth = (SELECT d FROM walk WHERE walk.id = messages.id) WHERE thread_id = ?",
+        (thread_id, thread_id),
+    )
+    conn.execute(
+        "UPDATE messages SET child_count = (SELECT count(*) FROM messages c WHERE c.parent_id = messages.id)"
+        " WHERE thread_id = ?",
+        (thread_id,),
+    )
+    conn.execute(
+        "UPDATE threads SET message_count = (SELECT count(*) FROM messages WHERE thread_id = ?),"
+        " leaf_count = (SELECT count(*) FROM messages WHERE thread_id = ? AND child_count = 0) WHERE id = ?",
+        (thread_id, thread_id, thread_id),
+    )
 
 
 def _user_titled(conn: sqlite3.Connection, thread_id: int) -> bool:

@@ -42,7 +42,7 @@ from pydantic_core import to_json as fast_dumps
 from .. import bulk
 from ..rows import encode_json, encode_time
 from . import chatgpt, claude_code, codex, grove_json
-from .lines import LineError, LineReader, ReadPlan, decode_line, has_surrogate_escape, load_records, plan, scrub_surrogates
+from .lines import PARSER_VERSIONS, LineError, LineReader, ReadPlan, decode_line, has_surrogate_escape, load_records, plan, scrub_surrogates
 
 FORMATS = ("claude-code", "codex", "chatgpt", "grove")
 
@@ -522,6 +522,7 @@ def _parse(
     pending += reader.pending
     threads = parser.finish()
     for thread in threads:
+        thread.rebuild = read_plan.reparse
         # Flattened here (data and times encoded) so the writer only inserts tuples.
         thread.rows = [
             (m.key, m.parent_key, m.role, m.content, encode_data(m.data), m.status, encode_time(m.created_at))
@@ -554,7 +555,8 @@ def encode_data(value: dict[str, Any]) -> str | None:
 def _parse_document(path: Path, fmt: str, read_plan: Any, errors: list[LineError]) -> tuple[list[bulk.ParsedThread], bulk.FileRecord]:
     raw = Path(read_plan.path).read_bytes()
     record = bulk.FileRecord(
-        path=read_plan.path, format=fmt, size=len(raw), mtime=read_plan.mtime, offset=len(raw), line_count=raw.count(b"\n"), head_hash="0:", state=None
+        path=read_plan.path, format=fmt, size=len(raw), mtime=read_plan.mtime, offset=len(raw), line_count=raw.count(b"\n"), head_hash="0:", state=None,
+        parser_version=PARSER_VERSIONS.get(fmt, 0),
     )
     if not raw.strip():
         return [], record

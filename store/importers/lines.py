@@ -58,6 +58,13 @@ class LineError:
         return {"file": self.file, "line": self.line, "reason": self.reason}
 
 
+#: The version of each importer's rules. Raise it when a change alters what an already imported
+#: file becomes (its tree, kinds, titles): each file read by an older version is read again on the
+#: next import and its threads rebuilt (`bulk.ParsedThread.rebuild`).
+#: claude-code 1: commands, bash mode and caveats linearised, not branches (issue 8).
+PARSER_VERSIONS = {"claude-code": 1, "codex": 0, "chatgpt": 0, "grove": 0}
+
+
 @dataclass
 class ReadPlan:
     """Where to start reading a file, with the parser state saved by the last import."""
@@ -71,12 +78,15 @@ class ReadPlan:
     state: dict[str, Any] | None = None
     unchanged: bool = False
     restarted: bool = False
+    reparse: bool = False
+    """Read again from the start because older importer rules read it: its threads are rebuilt."""
 
 
 def load_record(conn: sqlite3.Connection, path: str) -> tuple[Any, ...] | None:
     """The `import_files` row of a path (run with `Store.run_read`)."""
     return conn.execute(
-        "SELECT size, mtime, offset, line_count, head_hash, state, format FROM import_files WHERE path = ?", (path,)
+        "SELECT size, mtime, offset, line_count, head_hash, state, format, parser_version FROM import_files"
+        " WHERE path = ?", (path,)
     ).fetchone()
 
 
@@ -86,7 +96,7 @@ def load_records(conn: sqlite3.Connection, paths: list[str]) -> dict[str, tuple[
     for i in range(0, len(paths), 500):
         chunk = paths[i : i + 500]
         rows = conn.execute(
-            "SELECT path, size, mtime, offset, line_count, head_hash, state, format FROM import_files"
+            "SELECT path, size, mtime, offset, line_count, head_hash, state, format, parser_version FROM import_files"
             f" WHERE path IN ({','.join('?' * len(chunk))})",
             chunk,
         )
@@ -108,9 +118,12 @@ def plan(path: Path, row: tuple[Any, ...] | None, fmt: str, st: os.stat_result |
     p = ReadPlan(str(path), st.st_size, st.st_mtime)
     if row is None:
         return p
-    size, mtime, offset, line_count, head_hash, state, old_fmt = row
+    size, mtime, offset, line_count, head_hash, state, old_fmt, version = row
     if old_fmt != fmt:
         p.restarted = True
+        return p
+    if version < PARSER_VERSIONS.get(fmt, 0):
+        p.restarted = p.reparse = True
         return p
     if size == st.st_size and mtime == st.st_mtime and offset == st.st_size:
         p.unchanged = True
@@ -237,6 +250,7 @@ class LineReader:
             line_count=self.line_count,
             head_hash=head_hash,
             state=state,
+            parser_version=PARSER_VERSIONS.get(fmt, 0),
         )
 
 

@@ -211,3 +211,43 @@ async def test_a_subagent_is_titled_by_its_task_call(store: Store, tmp_path: Pat
     await import_paths(store, [copy])
     titles = {t.title for t in await store.list_threads(limit=100, include_hidden=True) if t.parent_thread_id}
     assert titles == {"Explore: Explore ZIP processing implementation"}
+
+
+async def test_files_read_by_older_rules_are_read_again_and_their_threads_rebuilt(store: Store, tmp_path: Path) -> None:
+    # A database whose file was read by rules that made the command a branch: the file's
+    # import_files row says parser version 0, so the next import reads it again from the start
+    # and reshapes the thread in place (same message ids; the folded output's message goes).
+    def lines(command_text: str, output_text: str) -> list[dict]:
+        return [
+            entry("u1", None, "user", "Fix the bug", "00:00"),
+            entry("a1", "u1", "assistant", "Fixed.", "00:10"),
+            user_text("c1", "a1", command_text, "01:00"),
+            user_text("c2", "c1", output_text, "01:01"),
+            entry("u2", "a1", "user", "Now add a test", "03:00"),
+            entry("a2", "u2", "assistant", "Added.", "03:10"),
+        ]
+
+    path = write_jsonl(tmp_path / "old.jsonl", lines("Run the doctor", "All good"))
+    await import_paths(store, [path])
+    thread = await only_thread(store)
+    assert thread.leaf_count == 2  # what the old rules made of it: a false branch
+    before = {m.content: m.id for m in await store.messages(thread.id)}
+    await store.save_checkpoint(thread.id, "kept", message_id=before["Added."])
+
+    write_jsonl(path, lines(slash("x", None, "/doctor", "00:00")["message"]["content"],
+                            "<local-command-stdout>All good</local-command-stdout>"))
+    await store.run_write(lambda conn: conn.execute("UPDATE import_files SET parser_version = 0"))
+    report = await import_paths(store, [path])
+    assert report.errors == []
+    thread = await store.get_thread(thread.id)
+    assert thread.leaf_count == 1 and thread.message_count == 5
+    path_messages = await store.path(thread.id)
+    assert [m.id for m in path_messages if m.content in before] == [before["Fix the bug"], before["Fixed."],
+                                                                  before["Now add a test"], before["Added."]]
+    assert command(path_messages[2].data) == {"name": "/doctor", "output": "All good"}
+    assert path_messages[-1].id == thread.current_leaf_id == before["Added."]
+    assert (await store.get_checkpoint(thread.id, "kept")).message_id == before["Added."]
+    assert [h.message_id for h in await store.search("doctor")] == [path_messages[2].id]
+    await assert_invariants(store)
+    # Read once by the current rules: the next import has nothing to do.
+    assert (await import_paths(store, [path])).files == 0
