@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from . import payloads
 from .handoffs import link_handoff
 from .models import EventKind
 from .rows import encode_json, encode_time
@@ -132,6 +133,11 @@ class ParsedThread:
     reread: bool = False
     """The file was read again from the start (it was rewritten): messages already stored
     take the content read now, so an edit in place is not lost."""
+    hidden: bool | None = None
+    """Keep the thread out of the default lists (a warm-up sidechain); None leaves it as stored."""
+    rebuild: bool = False
+    """The whole source was parsed again by newer rules: messages already stored take the new
+    parse's parents, content and data; stored leaves the new parse no longer has are removed."""
 
 
 @dataclass
@@ -162,6 +168,8 @@ class FileRecord:
     state: dict[str, Any] | None = None
     state_json: str | None = None
     """`state` already encoded (by the parser, off the writer's thread); used instead of it."""
+    parser_version: int = 0
+    """The version of the importer's rules that read it (`importers.lines.PARSER_VERSIONS`)."""
 
 
 def write_file(
@@ -190,11 +198,11 @@ def write_file(
             index_pending(conn)
     if record is not None:
         conn.execute(
-            "INSERT INTO import_files (path, format, size, mtime, offset, line_count, head_hash, state, imported_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET format = excluded.format,"
-            " size = excluded.size, mtime = excluded.mtime, offset = excluded.offset,"
+            "INSERT INTO import_files (path, format, size, mtime, offset, line_count, head_hash, state, imported_at,"
+            " parser_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET"
+            " format = excluded.format, size = excluded.size, mtime = excluded.mtime, offset = excluded.offset,"
             " line_count = excluded.line_count, head_hash = excluded.head_hash, state = excluded.state,"
-            " imported_at = excluded.imported_at",
+            " imported_at = excluded.imported_at, parser_version = excluded.parser_version",
             (
                 record.path,
                 record.format,
@@ -207,6 +215,7 @@ def write_file(
                 if record.state_json is not None
                 else json.dumps(record.state, separators=(",", ":")) if record.state is not None else None,
                 stamp,
+                record.parser_version,
             ),
         )
     return results
@@ -241,7 +250,7 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
     if created:
         cursor = conn.execute(
             "INSERT INTO threads (title, status, source, source_key, project, created_at, updated_at, metadata,"
-            " archived_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " archived_at, hidden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 parsed.title,
                 parsed.status,
@@ -252,6 +261,7 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
                 updated_at,
                 encode_json(parsed.metadata),
                 _t(parsed.archived_at),
+                int(bool(parsed.hidden)),
             ),
         )
         thread_id = int(cursor.lastrowid)  # type: ignore[arg-type]
@@ -269,11 +279,14 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
         sets = ["updated_at = max(updated_at, ?)"]
         params: list[Any] = [updated_at]
         if parsed.title and not _user_titled(conn, thread_id):
-            sets.append("title = ?")
+            sets.append("title = coalesce(json_extract(metadata, '$.task_title'), ?)")
             params.append(parsed.title)
         if parsed.project:
             sets.append("project = coalesce(project, ?)")
             params.append(parsed.project)
+        if parsed.hidden is not None:
+            sets.append("hidden = ?")
+            params.append(int(parsed.hidden))
         if parsed.metadata:
             sets.append("metadata = json_patch(coalesce(metadata, '{}'), ?)")
             params.append(json.dumps(parsed.metadata, ensure_ascii=False))
@@ -359,6 +372,10 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
             token_params.append(value)
     if token_sets:
         conn.execute(f"UPDATE threads SET {', '.join(token_sets)} WHERE id = ?", (*token_params, thread_id))
+
+    if parsed.rebuild and not created:
+        _rebuild(conn, thread_id, parsed, existing, batch)
+        head = conn.execute("SELECT current_leaf_id FROM threads WHERE id = ?", (thread_id,)).fetchone()[0]
 
     # ---- lineage: the spawning thread/message, the thread this one was forked from
     _link(conn, thread_id, parsed)
@@ -456,6 +473,83 @@ def _next_message_id(conn: sqlite3.Connection) -> int:
     except sqlite3.OperationalError:  # no AUTOINCREMENT table in this schema
         row = None
     return max(int(top), int(row[0]) if row else 0) + 1
+
+
+def _rebuild(
+    conn: sqlite3.Connection,
+    thread_id: int,
+    parsed: ParsedThread,
+    existing: dict[str, tuple[int, int, int]],
+    batch: dict[str, list[Any]],
+) -> None:
+    """Reshape a stored thread after its source was parsed again by newer rules.
+
+    Messages keep their ids (checkpoints, events and the head still name them); they take the
+    new parents, content and data. A stored leaf the new parse no longer has (an output now
+    folded into its command) is removed unless a checkpoint or another thread names it.
+    Depths, child counts and the thread's counts are computed again.
+    """
+
+    def id_of(key: str | None) -> int | None:
+        if key is None:
+            return None
+        if key in batch:
+            return int(batch[key][0])
+        found = existing.get(key)
+        return None if found is None else found[0]
+
+    seen: set[str] = set()
+    changes = []
+    for key, parent_key, role, content, data_json, _status, _created in (
+        parsed.rows if parsed.rows is not None else map(message_row, parsed.messages)
+    ):
+        seen.add(key)
+        if key in existing:
+            changes.append((id_of(parent_key), role, content, data_json, existing[key][0]))
+    conn.executemany("UPDATE messages SET parent_id = ?, role = ?, content = ?, data = ? WHERE id = ?", changes)
+    _recount(conn, thread_id)
+    stale = [mid for key, (mid, _, _) in existing.items() if key not in seen]
+    if stale:
+        marks = ",".join("?" * len(stale))
+        gone = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT id FROM messages WHERE id IN ({marks}) AND child_count = 0"
+                " AND id NOT IN (SELECT message_id FROM checkpoints)"
+                " AND id NOT IN (SELECT parent_message_id FROM threads WHERE parent_message_id IS NOT NULL)"
+                " AND id NOT IN (SELECT forked_from_message_id FROM threads WHERE forked_from_message_id IS NOT NULL)",
+                stale,
+            )
+        ]
+        if gone:
+            conn.execute(
+                "UPDATE threads SET current_leaf_id = NULL WHERE id = ? AND current_leaf_id IN"
+                f" ({','.join('?' * len(gone))})",
+                (thread_id, *gone),
+            )
+            conn.executemany("DELETE FROM messages WHERE id = ?", [(mid,) for mid in gone])
+            _recount(conn, thread_id)
+
+
+def _recount(conn: sqlite3.Connection, thread_id: int) -> None:
+    """Depths, child counts, message and leaf counts of a thread, from its parent links."""
+    conn.execute(
+        "WITH RECURSIVE walk(id, d) AS ("
+        " SELECT id, 0 FROM messages WHERE thread_id = ? AND parent_id IS NULL"
+        " UNION ALL SELECT m.id, walk.d + 1 FROM messages m JOIN walk ON m.parent_id = walk.id)"
+        " UPDATE messages SET depth = (SELECT d FROM walk WHERE walk.id = messages.id) WHERE thread_id = ?",
+        (thread_id, thread_id),
+    )
+    conn.execute(
+        "UPDATE messages SET child_count = (SELECT count(*) FROM messages c WHERE c.parent_id = messages.id)"
+        " WHERE thread_id = ?",
+        (thread_id,),
+    )
+    conn.execute(
+        "UPDATE threads SET message_count = (SELECT count(*) FROM messages WHERE thread_id = ?),"
+        " leaf_count = (SELECT count(*) FROM messages WHERE thread_id = ? AND child_count = 0) WHERE id = ?",
+        (thread_id, thread_id, thread_id),
+    )
 
 
 def _user_titled(conn: sqlite3.Connection, thread_id: int) -> bool:
@@ -566,6 +660,15 @@ def resolve_links(conn: sqlite3.Connection, source: str, thread_id: int) -> bool
                 "UPDATE threads SET parent_thread_id = ?, parent_message_id = coalesce(parent_message_id, ?) WHERE id = ?",
                 (parent, message, thread_id),
             )
+            title = None if message is None else _task_title(conn, parent, message)
+            if title is not None and not _user_titled(conn, thread_id):
+                # A subagent is named by what its Task call said it was for; kept in metadata so
+                # a re-import of the subagent's file does not put its first prompt back.
+                conn.execute(
+                    "UPDATE threads SET title = ?, metadata = json_set(coalesce(metadata, '{}'), '$.task_title', ?)"
+                    " WHERE id = ?",
+                    (title, title, thread_id),
+                )
             done = True
     fork_key = link.get("forked_from_thread_key")
     if fork_key is not None and row[3] is None:
@@ -578,6 +681,27 @@ def resolve_links(conn: sqlite3.Connection, source: str, thread_id: int) -> bool
             )
             done = True
     return done
+
+
+def _task_title(conn: sqlite3.Connection, thread_id: int, result_id: int) -> str | None:
+    """`type: description` of the tool call whose result (message `result_id`) spawned a subagent."""
+    row = conn.execute("SELECT data FROM messages WHERE id = ?", (result_id,)).fetchone()
+    data = json.loads(row[0]) if row and row[0] else {}
+    call_ids = [r.get("tool_use_id") for r in payloads.tool_results(data)]
+    for call_id in (c for c in call_ids if isinstance(c, str) and c):
+        for (raw,) in conn.execute(
+            "SELECT data FROM messages WHERE thread_id = ? AND role = 'assistant' AND instr(data, ?) > 0",
+            (thread_id, json.dumps(call_id)),
+        ):
+            for call in payloads.tool_calls(json.loads(raw)):
+                args = call.get("input")
+                if call.get("id") != call_id or not isinstance(args, dict):
+                    continue
+                description, kind = args.get("description"), args.get("subagent_type")
+                if isinstance(description, str) and description.strip():
+                    title = description.strip()
+                    return f"{kind}: {title}" if isinstance(kind, str) and kind else title
+    return None
 
 
 def _find_message(conn: sqlite3.Connection, thread_id: int, key: str | None, marker: str | None) -> int | None:

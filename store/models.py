@@ -116,6 +116,8 @@ class Thread(_Model):
     output_tokens: int = 0
     cost_usd: float = 0.0
     metadata: dict[str, Any] = Field(default_factory=dict)
+    hidden: bool = False
+    """Kept but not listed by default (a Claude Code warm-up sidechain)."""
 
     @property
     def archived(self) -> bool:

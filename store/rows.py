@@ -28,7 +28,7 @@ from .models import (
 THREAD_COLUMNS = (
     "id, title, status, source, project, created_at, updated_at, current_leaf_id, archived_at, "
     "forked_from_thread_id, forked_from_message_id, parent_thread_id, parent_message_id, "
-    "message_count, leaf_count, input_tokens, output_tokens, cost_usd, metadata"
+    "message_count, leaf_count, input_tokens, output_tokens, cost_usd, metadata, hidden"
 )
 MESSAGE_COLUMNS = "id, thread_id, parent_id, role, content, data, status, created_at, depth, child_count"
 CHECKPOINT_COLUMNS = "id, thread_id, name, message_id, kind, note, state, created_at"
@@ -105,6 +105,7 @@ def thread_from_row(row: tuple[Any, ...]) -> Thread:
         output_tokens=row[16],
         cost_usd=row[17],
         metadata=decode_json(row[18]),
+        hidden=bool(row[19]),
     )
 
 

@@ -174,7 +174,18 @@ CREATE TABLE handoffs (
 CREATE INDEX handoffs_by_thread ON handoffs(thread_id);
 """
 
-MIGRATIONS: list[str] = [_V1_CORE, _V2_SEARCH, _V3_IMPORTS, _V4_DEFERRED_SEARCH, _V5_HANDOFFS]
+_V6_HIDDEN_AND_PARSERS = """
+-- Threads kept but not listed by default (Claude Code warm-up sidechains); `grove threads
+-- --all` and the app's "Show hidden threads" list them.
+ALTER TABLE threads ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX threads_by_project ON threads(project);
+-- Which version of its importer's rules read each file: a file read by older rules is read
+-- again from the start on the next import (store/importers PARSER_VERSIONS), which rebuilds
+-- its threads with the new rules. 0: read before versions were recorded.
+ALTER TABLE import_files ADD COLUMN parser_version INTEGER NOT NULL DEFAULT 0;
+"""
+
+MIGRATIONS: list[str] = [_V1_CORE, _V2_SEARCH, _V3_IMPORTS, _V4_DEFERRED_SEARCH, _V5_HANDOFFS, _V6_HIDDEN_AND_PARSERS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

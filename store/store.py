@@ -225,6 +225,8 @@ class Store:
         offset: int = 0,
         source: str | None = None,
         archived_only: bool = False,
+        include_hidden: bool = False,
+        project: str | None = None,
     ) -> list[Thread]:
         """Threads, most recently updated first.
 
@@ -236,6 +238,8 @@ class Store:
             offset: how many to skip.
             source: only threads from this source (claude-code, codex, chatgpt, grove).
             archived_only: only archived threads.
+            include_hidden: also hidden threads (Claude Code warm-up sidechains).
+            project: only threads of this project (its path, as `Thread.project` holds it).
         """
         clauses: list[str] = []
         params: list[Any] = []
@@ -243,6 +247,11 @@ class Store:
         offset = check_count(offset, "offset")
         check_text(query, "query", optional=True)
         check_text(source, "source", optional=True)
+        if not include_hidden:
+            clauses.append("hidden = 0")
+        if project is not None:
+            clauses.append("project = ?")
+            params.append(project)
         if archived_only:
             clauses.append("archived_at IS NOT NULL")
         elif not include_archived:
@@ -270,11 +279,23 @@ class Store:
         rows = await self._read(_fetchall, sql, tuple(params))
         return [thread_from_row(r) for r in rows]
 
-    async def count_threads(self, *, include_archived: bool = False) -> int:
-        """How many threads there are (archived ones only when asked)."""
-        sql = "SELECT count(*) FROM threads" + ("" if include_archived else " WHERE archived_at IS NULL")
+    async def count_threads(self, *, include_archived: bool = False, include_hidden: bool = False) -> int:
+        """How many threads there are (archived and hidden ones only when asked)."""
+        clauses = ([] if include_archived else ["archived_at IS NULL"]) + ([] if include_hidden else ["hidden = 0"])
+        sql = "SELECT count(*) FROM threads" + (" WHERE " + " AND ".join(clauses) if clauses else "")
         rows = await self._read(_fetchall, sql, ())
         return int(rows[0][0])
+
+    async def projects(self, *, include_archived: bool = False, include_hidden: bool = False) -> list[tuple[str, int]]:
+        """(project path, thread count) of every known project, the busiest first."""
+        clauses = ["project IS NOT NULL", "project != ''"]
+        clauses += ([] if include_archived else ["archived_at IS NULL"]) + ([] if include_hidden else ["hidden = 0"])
+        sql = (
+            f"SELECT project, count(*) FROM threads WHERE {' AND '.join(clauses)}"
+            " GROUP BY project ORDER BY count(*) DESC, project"
+        )
+        rows = await self._read(_fetchall, sql, ())
+        return [(str(r[0]), int(r[1])) for r in rows]
 
     async def update_thread(
         self, thread_id: ThreadId, *, title: str | None = None, status: ThreadStatus | str | None = None

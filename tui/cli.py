@@ -72,7 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("watch", "keep importing sessions as agents write them (default: the standard folders)", json_flag=False)
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to follow")
     p.add_argument("--poll", action="store_true", help="poll for changes instead of using file-system events")
-    command("threads", "list threads, most recently active first")
+    p = command("threads", "list threads, most recently active first")
+    p.add_argument("--all", action="store_true", help="also hidden threads (Claude Code warm-up sidechains)")
+    p.add_argument("--project", metavar="PATH", help="only the threads of this project (its folder)")
     for name, help_text in (
         ("show", "print a thread's active path"),
         ("tree", "print every branch of a thread"),
@@ -202,11 +204,21 @@ def _summary(m: Message) -> str:
 # ---------------------------------------------------------------------- commands
 
 
+async def _project_of(store: Store, given: str) -> str:
+    """The stored project path `--project` names: as written, or as a folder from here."""
+    known = {path for path, _ in await store.projects(include_hidden=True, include_archived=True)}
+    for candidate in (given, given.rstrip("/") or given, os.path.abspath(os.path.expanduser(given))):
+        if candidate in known:
+            return candidate
+    raise UsageError(f"No thread belongs to the project {clean_line(given)!r}; `grove threads --json` shows each thread's project.")
+
+
 async def cmd_threads(store: Store, args: argparse.Namespace) -> str:
     threads: list[Thread] = []
     offset = 0
+    project = await _project_of(store, args.project) if args.project else None
     while True:
-        page = await store.list_threads(limit=500, offset=offset)
+        page = await store.list_threads(limit=500, offset=offset, include_hidden=args.all, project=project)
         threads += page
         if len(page) < 500:
             break

@@ -29,6 +29,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Filter threads by status", "cycle_filter('status')", "Cycle the status filter of the thread list"),
     ("Filter threads by source", "cycle_filter('source')", "Cycle the source filter: claude-code, codex, chatgpt, grove"),
     ("Show archived threads", "cycle_filter('archived')", "Cycle: hide archived, include them, only archived"),
+    ("Filter threads by project", "pick_project", "Narrow the thread list to one project (P); All projects clears it"),
+    ("Show hidden threads", "toggle_hidden", "Show or hide hidden threads: Claude Code's warm-up sidechains"),
     ("Search", "search", "Find any message or thread title"),
     ("Import sessions from this machine", "import_sessions", "Claude Code and Codex sessions in their standard places"),
     ("Next side tab", "next_tab", "Tree, Timeline, Checkpoints"),

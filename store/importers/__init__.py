@@ -47,6 +47,7 @@ from . import chatgpt, claude_code, codex, grove_json
 from .lines import (
     MAX_DOCUMENT_BYTES,
     TAIL_BYTES,
+    PARSER_VERSIONS,
     LineError,
     LineReader,
     ReadPlan,
@@ -307,6 +308,12 @@ def _write_file(conn: sqlite3.Connection, *args: Any) -> list[bulk.WriteResult]:
 def _finish(conn: sqlite3.Connection, link: bool) -> None:
     if link:
         bulk.link_pending(conn)
+        # A subagent transcript with no prompt of its own is a warm-up (Claude Code 2.0 wrote
+        # only the warm-up reply for those) unless a Task call spawned it; known only once linked.
+        conn.execute(
+            "UPDATE threads SET hidden = (parent_message_id IS NULL)"
+            " WHERE metadata LIKE '%\"no_prompt\"%' AND json_extract(metadata, '$.no_prompt') = 1"
+        )
     bulk.index_pending(conn)
 
 
@@ -608,6 +615,7 @@ def _parse(
     refused.clear()  # finish() re-reads times already reported with their lines
     for thread in threads:
         thread.reread = read_plan.restarted
+        thread.rebuild = read_plan.reparse
         # Flattened here (data and times encoded) so the writer only inserts tuples.
         thread.rows = [
             (m.key, m.parent_key, m.role, m.content, encode_data(m.data), m.status, encode_time(m.created_at))
@@ -670,6 +678,7 @@ def _parse_document(path: Path, fmt: str, read_plan: Any, errors: list[LineError
         # are, so a same-size rewrite is read again.
         head_hash=marks("0:", f"{min(len(raw), TAIL_BYTES)}:{hashlib.sha1(raw[-TAIL_BYTES:] if raw else b'').hexdigest()}", read_plan.mtime_ns),
         state=None,
+        parser_version=PARSER_VERSIONS.get(fmt, 0),
     )
     if not raw.strip():
         return [], record

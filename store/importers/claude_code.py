@@ -47,6 +47,8 @@ from .lines import MAX_SIDECAR_BYTES, LineError, count_int, parse_time, preview,
 
 SOURCE = "claude-code"
 TITLE_CHARS = 80
+WARMUP = "Warmup"
+"""The prompt of the warm-up sidechains Claude Code 2.0 starts with each session."""
 
 _CONVERSATIONAL = {"user", "assistant", "system"}
 _SYSTEM_NOISE = {"stop_hook_summary", "turn_duration", "away_summary", "bridge_status", "api_error"}
@@ -191,6 +193,8 @@ class ClaudeCodeParser:
             self.alias[uuid] = self._resolve(parent_uuid)[0]
             return
         role, content, data, msgid = message
+        if self._fold_output(uuid, parent_uuid, data, obj):
+            return
         data["uuid"] = uuid
         main = self.s["main"]
         thread = main
@@ -234,10 +238,31 @@ class ClaudeCodeParser:
             title = _prompt_title(content)
             if title:
                 info["first_prompt"] = title
-            elif "first_command" not in info:
-                command = _COMMAND.search(content)
-                if command:  # a session of only slash commands is still named by the first one
-                    info["first_command"] = command.group(1)[:TITLE_CHARS]
+        if data.get("kind") == "command" and "first_command" not in info:
+            name = data["command"].get("name")
+            if name and name != "!":  # a session of only slash commands is still named by the first one
+                info["first_command"] = name[:TITLE_CHARS]
+
+    def _fold_output(self, uuid: str, parent_uuid: str | None, data: dict[str, Any], obj: dict[str, Any]) -> bool:
+        """Fold what a command printed (its own entry, the command's child) into the command's message.
+
+        Only while the command is still being written this round; an output alone (its command in
+        an earlier round, or none) stays a command message of its own.
+        """
+        said = data.get("command")
+        if data.get("kind") != "command" or not isinstance(said, dict) or set(said) != {"output"}:
+            return False
+        parent_key, _ = self._resolve(parent_uuid)
+        if parent_key is None or parent_key not in self.msgs:
+            return False
+        thread = self.msgs[parent_key][0]
+        target = self.new.get(thread, {}).get(parent_key)
+        if target is None or target.data.get("kind") != "command" or "output" in target.data["command"]:
+            return False
+        target.data["command"]["output"] = said["output"]
+        target.data.setdefault("uuids", []).append(uuid)
+        self.alias[uuid] = parent_key
+        return True
 
     def _record(self, kind: Any, obj: dict[str, Any]) -> None:
         """Lines without a uuid that say something about the session: titles, the last prompt."""
@@ -359,8 +384,11 @@ class ClaudeCodeParser:
             role = "tool" if tool_results else "user"
             if obj.get("isCompactSummary"):
                 role, data["kind"] = "system", "compact_summary"
-            elif obj.get("isMeta"):
+            elif obj.get("isMeta") or _is_caveat(content):
                 role, data["kind"] = "system", "meta"
+            elif not tool_results and (said := _command_of(content)) is not None:
+                data["kind"] = "command"
+                data["command"] = said
             use_result = obj.get("toolUseResult")
             if isinstance(use_result, dict) and isinstance(use_result.get("agentId"), str):
                 data["agent_id"] = use_result["agentId"]
@@ -453,14 +481,26 @@ class ClaudeCodeParser:
             else:
                 seg = self.msgs[parent_key][1]
                 gparent = self.tails[seg]
-            if candidate and first is None:
+            if first is None and (candidate or data.get("kind") == "compact_boundary"):
+                # A compaction continues from its logical parent like a prompt would: a prompt
+                # typed there later is a rewind, a real branch beside the compacted chain.
                 self.first_cand[parent_key] = [key, stamp]
         self.tails[seg] = key
+        # The head goes to the branch of the newest conversation message, never to a command
+        # or notice written later on an older branch.
+        newest = self.s.setdefault("newest", {})
+        if data.get("kind") is None and (thread not in newest or stamp >= newest[thread][0]):
+            newest[thread] = [stamp, seg]
         self.msgs[key] = [thread, seg, gparent, role]
         self.s["last"][thread] = key
         if role == "assistant":
             self._count_usage(thread, data.get("message_id"), data.get("usage"))
         self.new.setdefault(thread, {})[key] = ParsedMessage(key, gparent, role, content, moment, data)
+
+    def _newest_leaf(self, thread: str) -> str | None:
+        """The tail of the segment holding the thread's newest prompt, reply or tool result."""
+        newest = self.s.get("newest", {}).get(thread)
+        return self.tails.get(newest[1]) if newest else None
 
     def _new_segment(self) -> str:
         self.s["nseg"] += 1
@@ -522,6 +562,8 @@ class ClaudeCodeParser:
                 leaf = self.s.get("leaf_uuid")
                 if leaf and self.alias.get(leaf):
                     parsed.leaf_key = self.alias[leaf]
+                else:
+                    parsed.leaf_key = self._newest_leaf(thread)
                 if self.is_agent_file:
                     agent_id = main.rsplit("agent-", 1)[-1]
                     parsed.parent_thread_key = parent_session
@@ -530,16 +572,50 @@ class ClaudeCodeParser:
                     description = _agent_description(self.path)
                     if description and not titles.get("custom"):
                         parsed.title = description
+                if info.get("first_prompt") is None and not info.get("first_command") and self.is_agent_file:
+                    parsed.metadata["no_prompt"] = True  # hidden unless a Task spawned it (see _finish)
             else:
+                parsed.leaf_key = self._newest_leaf(thread)
                 parsed.title = info.get("first_prompt") or info.get("first_command")
                 parsed.parent_thread_key = info.get("parent_thread_key")
                 parsed.parent_message_key = info.get("parent_message_key")
                 parsed.metadata["sidechain"] = True
+            if info.get("first_prompt") == WARMUP:
+                parsed.hidden = True  # a Claude Code 2.0 warm-up sidechain: kept, not listed
             out.append(parsed)
         return out
 
 
 _COMMAND = re.compile(r"<command-name>\s*([^<]*?)\s*</command-name>")
+_COMMAND_ARGS = re.compile(r"<command-args>(.*?)</command-args>", re.DOTALL)
+_BASH_INPUT = re.compile(r"\A\s*<bash-input>(.*?)</bash-input>\s*\Z", re.DOTALL)
+# What a slash command or a bash-mode command printed, each in its own entry.
+_OUTPUT_TAGS = re.compile(r"<(local-command-stdout|local-command-stderr|bash-stdout|bash-stderr)>(.*?)</\1>", re.DOTALL)
+_ONLY_OUTPUT = re.compile(
+    r"\A\s*(?:<(local-command-stdout|local-command-stderr|bash-stdout|bash-stderr)>.*?</\1>\s*)+\Z", re.DOTALL
+)
+
+
+def _is_caveat(text: str) -> bool:
+    """Claude Code's note before local command output ("Caveat: The messages below were …")."""
+    stripped = text.lstrip()
+    return stripped.startswith(("<local-command-caveat>", "Caveat: The messages below were generated by the user"))
+
+
+def _command_of(text: str) -> dict[str, str] | None:
+    """The slash command, bash-mode entry or command output a user entry records, or None."""
+    if (name := _COMMAND.search(text)) is not None:
+        args = _COMMAND_ARGS.search(text)
+        said = {"name": name.group(1)}
+        if args and args.group(1).strip():
+            said["args"] = args.group(1).strip()
+        return said
+    if (bash := _BASH_INPUT.match(text)) is not None:
+        return {"name": "!", "args": bash.group(1).strip()}
+    if _ONLY_OUTPUT.match(text):
+        parts = [body.strip() for _, body in _OUTPUT_TAGS.findall(text)]
+        return {"output": "\n".join(p for p in parts if p)}
+    return None
 
 
 # A tag block Claude Code puts before (or instead of) the typed words: an IDE selection,

@@ -110,6 +110,13 @@ class LineError:
         return {"file": self.file, "line": self.line, "reason": self.reason}
 
 
+#: The version of each importer's rules. Raise it when a change alters what an already imported
+#: file becomes (its tree, kinds, titles): each file read by an older version is read again on the
+#: next import and its threads rebuilt (`bulk.ParsedThread.rebuild`).
+#: claude-code 1: commands, bash mode and caveats linearised, not branches (issue 8).
+PARSER_VERSIONS = {"claude-code": 1, "codex": 0, "chatgpt": 0, "grove": 0}
+
+
 @dataclass
 class ReadPlan:
     """Where to start reading a file, with the parser state saved by the last import."""
@@ -127,12 +134,15 @@ class ReadPlan:
     thread_key: str | None = None
     """The key of the file's main thread when its name alone is not enough (another file of
     the same name in another folder owns that key); None: the parser's own, from the name."""
+    reparse: bool = False
+    """Read again from the start because older importer rules read it: its threads are rebuilt."""
 
 
 def load_record(conn: sqlite3.Connection, path: str) -> tuple[Any, ...] | None:
     """The `import_files` row of a path (run with `Store.run_read`)."""
     return conn.execute(
-        "SELECT size, mtime, offset, line_count, head_hash, state, format FROM import_files WHERE path = ?", (path,)
+        "SELECT size, mtime, offset, line_count, head_hash, state, format, parser_version FROM import_files"
+        " WHERE path = ?", (path,)
     ).fetchone()
 
 
@@ -142,7 +152,7 @@ def load_records(conn: sqlite3.Connection, paths: list[str]) -> dict[str, tuple[
     for i in range(0, len(paths), 500):
         chunk = paths[i : i + 500]
         rows = conn.execute(
-            "SELECT path, size, mtime, offset, line_count, head_hash, state, format FROM import_files"
+            "SELECT path, size, mtime, offset, line_count, head_hash, state, format, parser_version FROM import_files"
             f" WHERE path IN ({','.join('?' * len(chunk))})",
             chunk,
         )
@@ -205,10 +215,13 @@ def plan(path: Path, row: tuple[Any, ...] | None, fmt: str, st: os.stat_result |
     p = ReadPlan(str(path), st.st_size, st.st_mtime, mtime_ns=st.st_mtime_ns)
     if row is None:
         return p
-    size, mtime, offset, line_count, head_hash, state, old_fmt = row
+    size, mtime, offset, line_count, head_hash, state, old_fmt, version = row
     head_mark, tail_mark, stored_ns = split_marks(head_hash)
     if old_fmt != fmt:
         p.restarted = True
+        return p
+    if version < PARSER_VERSIONS.get(fmt, 0):
+        p.restarted = p.reparse = True
         return p
     same_time = stored_ns == st.st_mtime_ns if stored_ns is not None else mtime == st.st_mtime
     if size == st.st_size and same_time and offset == st.st_size:
@@ -370,6 +383,7 @@ class LineReader:
             line_count=self.line_count,
             head_hash=marks(head_hash, tail, self.plan.mtime_ns),
             state=state,
+            parser_version=PARSER_VERSIONS.get(fmt, 0),
         )
 
 

@@ -196,3 +196,21 @@ def test_terminal_control_sequences_are_not_printed(tmp_path: Path) -> None:
     # --json keeps the raw text (it is data, not terminal output).
     raw = json.loads(ok(grove("show", "1", "--json", db=db)))
     assert raw["path"][0]["content"] == evil
+
+
+def test_threads_hide_warmups_and_filter_by_project(tmp_path: Path) -> None:
+    path = tmp_path / "grove.db"
+    recorder = CLAUDE / "projects" / "-Users-dain-workspace-JSSoundRecorder"
+    ok(grove("import", str(recorder), str(CLAUDE / "projects" / "-src-deep-manifest"), db=path))
+    listed = [Thread.model_validate(t) for t in json.loads(ok(grove("threads", "--json", db=path)))]
+    everything = [Thread.model_validate(t) for t in json.loads(ok(grove("threads", "--all", "--json", db=path)))]
+    # the eight warm-up sidechains of the recorder project are kept but listed only with --all
+    assert len(everything) - len(listed) == 8 and all(t.hidden for t in everything if t not in listed)
+    mine = [
+        Thread.model_validate(t)
+        for t in json.loads(ok(grove("threads", "--project", "/src/deep-manifest", "--json", db=path)))
+    ]
+    assert mine and {t.project for t in mine} == {"/src/deep-manifest"}
+    assert len(mine) < len(listed)
+    line = fails(grove("threads", "--project", "/nowhere", db=path), 2)
+    assert "/nowhere" in line

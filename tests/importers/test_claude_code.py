@@ -142,9 +142,11 @@ async def test_recorder_project_with_empty_files_and_warmups(store: Store) -> No
     main = await thread_by_key(store, "claude-code", "7acd37a8-2745-4b58-a8a9-46164b22ad9e")
     # the session opens with /init; the title is the first prompt typed after it
     assert main.title == "OK, so this was just so you know what there is now, but after more than a decade"
-    threads = await store.list_threads(limit=100)
+    # Warm-up sidechains (no prompt of their own, no Task spawned them): kept, but hidden.
+    assert [t.id for t in await store.list_threads(limit=100)] == [main.id]
+    threads = await store.list_threads(limit=100, include_hidden=True)
     warmups = [t for t in threads if t.id != main.id]
-    assert len(warmups) == 8 and all(t.message_count == 1 for t in warmups)
+    assert len(warmups) == 8 and all(t.message_count == 1 and t.hidden for t in warmups)
     linked = [t for t in warmups if t.parent_thread_id == main.id]
     assert linked and all(t.metadata["session_id"] == "7acd37a8-2745-4b58-a8a9-46164b22ad9e" for t in linked)
     await assert_invariants(store)
@@ -152,8 +154,9 @@ async def test_recorder_project_with_empty_files_and_warmups(store: Store) -> No
 
 async def test_whole_projects_tree(store: Store) -> None:
     report = await import_paths(store, [PROJECTS])
-    threads = await store.list_threads(limit=1000)
+    threads = await store.list_threads(limit=1000, include_hidden=True)
     assert len(report.threads) == len(threads) == 1 + 1 + 7 + 1 + 1 + 8
+    assert len(await store.list_threads(limit=1000)) == len(threads) - 8  # the warm-ups are hidden
     # Newest activity first: thread times come from the sessions.
     times = [t.updated_at for t in threads]
     assert times == sorted(times, reverse=True)

@@ -55,7 +55,7 @@ async def test_start_opens_the_newest_thread_with_a_title_that_counts(demo_db: P
         await settle(pilot)
         screen = main(app)
         assert screen.thread is not None and screen.thread.title == LOGIN
-        assert str(screen.transcript.border_title) == f"{LOGIN} · branch 1 of 4 · 20 of 25 msgs"
+        assert str(screen.transcript.border_title) == f"{LOGIN} · branch 1 of 4 · 19 of 24 msgs"
         assert str(screen.thread_list.border_title) == "Threads 12"
         assert app.focused is screen.thread_list
 
@@ -222,7 +222,7 @@ async def test_rewind_asks_says_how_many_leave_and_moves_the_head(demo_db: Path)
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         body = str(app.screen.query_one("#confirm-body").render())
-        assert "13 messages leave the active path; they stay as a branch" in body
+        assert "12 messages leave the active path; they stay as a branch" in body
         await pilot.press("n")
         await settle(pilot)
         assert (await app.store.get_thread(thread_id)).current_leaf_id == head
@@ -399,10 +399,11 @@ async def test_checkpoints_restore_branch_and_delete(demo_db: Path) -> None:
         # b branches into a new thread at the checkpoint's message.
         checkpoints.focus()
         checkpoints.cursor = next(i for i, c in enumerate(checkpoints.checkpoints) if c.name == "green")
+        green = checkpoints.checkpoints[checkpoints.cursor].message_id
         await pilot.press("b")
         await settle(pilot)
         new = main(app).thread
-        assert new.id != thread_id and new.forked_from_message_id == 352
+        assert new.id != thread_id and new.forked_from_message_id == green
 
 
 async def test_archive_status_and_filters(demo_db: Path) -> None:
@@ -573,7 +574,7 @@ async def test_a_thread_another_process_appends_to_grows_on_screen(demo_db: Path
                 break
         assert transcript.path[-1].id == written.id
         assert transcript.cursor == selected_before  # the selection stayed where it was
-        assert screen.thread_list.rows[0].thread.message_count == 26
+        assert screen.thread_list.rows[0].thread.message_count == 25
 
 
 async def test_search_jumps_to_a_message(demo_db: Path) -> None:

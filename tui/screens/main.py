@@ -40,7 +40,7 @@ from ..widgets.thread_list import ThreadList
 from ..widgets.timeline import Timeline
 from ..widgets.transcript import Transcript
 from .help import HelpScreen
-from .modals import Composed, ComposerScreen, ConfirmScreen, HandOffChoice, HandOffScreen, PromptScreen
+from .modals import Composed, ComposerScreen, ConfirmScreen, HandOffChoice, HandOffScreen, ProjectScreen, PromptScreen
 from .welcome import WelcomeScreen
 
 STATUS_FILTERS: tuple[ThreadStatus | None, ...] = (None, *ThreadStatus)
@@ -85,6 +85,7 @@ class MainScreen(Screen[None]):
         Binding("1", "cycle_filter('status')", "Filter status", show=False, id="main.filter_status"),
         Binding("2", "cycle_filter('source')", "Filter source", show=False, id="main.filter_source"),
         Binding("3", "cycle_filter('archived')", "Filter archived", show=False, id="main.filter_archived"),
+        Binding("P", "pick_project", "Filter project", show=False, id="main.filter_project"),
         Binding("v", "next_tab", "Side tab", show=False, id="main.side_tab"),
         Binding("p", "toggle_side", "Side pane", show=False, id="main.toggle_side"),
         Binding("l", "toggle_threads", "Thread pane", show=False, id="main.toggle_threads"),
@@ -115,6 +116,10 @@ class MainScreen(Screen[None]):
         self.status_filter = 0
         self.source_filter = 0
         self.archive_filter = 0
+        self.project_filter: str | None = None
+        """The project the thread list is narrowed to (P); None: every project."""
+        self.show_hidden = False
+        """Whether the thread list shows hidden threads (Claude Code warm-up sidechains)."""
         self._thread_count = 0
         self._data_version: int | None = None
         self._side_shown: bool | None = None
@@ -194,8 +199,12 @@ class MainScreen(Screen[None]):
             parts.append("+archived")
         elif self.archive_filter == 2:
             parts.append("archived only")
+        if self.project_filter is not None:
+            parts.append(f"project: {clean_line(payloads.project_name(self.project_filter))}")
+        if self.show_hidden:
+            parts.append("+hidden")
         self.thread_list.border_title = Content(" · ".join(parts))
-        self.thread_list.empty_text = "No threads match the filters (1 2 3 change them)" if len(parts) > 1 else "No threads — n starts one"
+        self.thread_list.empty_text = "No threads match the filters (1 2 3 P change them)" if len(parts) > 1 else "No threads — n starts one"
 
     def _show_transcript_title(self) -> None:
         view = self.view
@@ -227,6 +236,8 @@ class MainScreen(Screen[None]):
             "source": SOURCE_FILTERS[self.source_filter],
             "include_archived": self.archive_filter == 1,
             "archived_only": self.archive_filter == 2,
+            "project": self.project_filter,
+            "include_hidden": self.show_hidden,
         }
         paged = False
         if first:  # paint a screenful first; reading every thread takes a while on a big database
@@ -321,6 +332,10 @@ class MainScreen(Screen[None]):
             return False
         if self.archive_filter == 0 and thread.archived:
             return False
+        if self.project_filter is not None and thread.project != self.project_filter:
+            return False
+        if thread.hidden and not self.show_hidden:
+            return False
         return not (self.archive_filter == 2 and not thread.archived)
 
     async def _refresh_threads(self) -> None:
@@ -337,7 +352,7 @@ class MainScreen(Screen[None]):
         if total != self._total or self._latest is None or stale:
             self.load_threads()
             return
-        recent = await self.store.list_threads(include_archived=True, limit=RECENT_PAGE)
+        recent = await self.store.list_threads(include_archived=True, include_hidden=self.show_hidden, limit=RECENT_PAGE)
         by_id = {t.id: t for t in self._threads}
         # What differs from the rows on screen (an import of an older session growing
         # under --follow keeps its old updated_at, so "newer" alone would miss it).
@@ -815,6 +830,27 @@ class MainScreen(Screen[None]):
             self.source_filter = (self.source_filter + 1) % len(SOURCE_FILTERS)
         else:
             self.archive_filter = (self.archive_filter + 1) % len(ARCHIVE_FILTERS)
+        self._show_threads_title()
+        self.load_threads()
+
+    def action_pick_project(self) -> None:
+        """Narrow the thread list to one project, picked from the projects the store knows."""
+        self.pick_project_flow()
+
+    @work(group="op", exit_on_error=False)
+    async def pick_project_flow(self) -> None:
+        projects = await self.store.projects(include_archived=self.archive_filter != 0, include_hidden=self.show_hidden)
+        if not projects:
+            self.notify("No thread has a project yet: projects come from imported sessions.", severity="warning")
+            return
+        chosen: str = await self._ask(ProjectScreen(projects, self.project_filter))
+        self.project_filter = chosen or None
+        self._show_threads_title()
+        self.load_threads()
+
+    def action_toggle_hidden(self) -> None:
+        """Show or hide hidden threads (Claude Code warm-up sidechains) in the thread list."""
+        self.show_hidden = not self.show_hidden
         self._show_threads_title()
         self.load_threads()
 

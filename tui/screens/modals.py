@@ -1,4 +1,5 @@
-"""Small modal screens: the composer, a yes/no confirmation, a one-line prompt and the hand-off."""
+"""Small modal screens: the composer, a yes/no confirmation, a one-line prompt, the hand-off and
+the project picker."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
 
 from store import Role
 
@@ -201,3 +203,41 @@ class HandOffScreen(ModalScreen[HandOffChoice | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+ALL_PROJECTS = ""
+"""What the project picker answers for "All projects" (and escape): the filter is cleared."""
+
+
+class ProjectScreen(ModalScreen[str]):
+    """Pick one project to narrow the thread list to; "All projects" or escape clears the filter."""
+
+    BINDINGS = [Binding("escape", "clear", "All projects", priority=True, id="projects.clear")]
+
+    def __init__(self, projects: list[tuple[str, int]], current: str | None = None) -> None:
+        super().__init__()
+        self._projects = projects
+        self._current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="projects") as box:
+            box.border_title = Content("Project")
+            box.border_subtitle = Content("enter narrow · escape all projects")
+            options = [Option(Text("All projects"), id="\x00all")]
+            for path, count in self._projects:
+                # A path is data: a Text, never markup.
+                options.append(Option(Text(f"{clean_line(path)}  ({count})"), id=path))
+            yield OptionList(*options, id="projects-list")
+
+    def on_mount(self) -> None:
+        chooser = self.query_one(OptionList)
+        paths = [path for path, _ in self._projects]
+        chooser.highlighted = paths.index(self._current) + 1 if self._current in paths else 0
+        chooser.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        chosen = event.option.id
+        self.dismiss(ALL_PROJECTS if chosen is None or chosen == "\x00all" else chosen)
+
+    def action_clear(self) -> None:
+        self.dismiss(ALL_PROJECTS)
