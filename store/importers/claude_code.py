@@ -260,6 +260,7 @@ class ClaudeCodeParser:
         if target is None or target.data.get("kind") != "command" or "output" in target.data["command"]:
             return False
         target.data["command"]["output"] = said["output"]
+        target.content = _command_text(target.data["command"]) or target.content
         target.data.setdefault("uuids", []).append(uuid)
         self.alias[uuid] = parent_key
         return True
@@ -386,9 +387,12 @@ class ClaudeCodeParser:
                 role, data["kind"] = "system", "compact_summary"
             elif obj.get("isMeta") or _is_caveat(content):
                 role, data["kind"] = "system", "meta"
+                content = _CAVEAT_TAG.sub("", content).strip() or content
             elif not tool_results and (said := _command_of(content)) is not None:
                 data["kind"] = "command"
                 data["command"] = said
+                # Readable text for search and first words; the tags stay out of sight.
+                content = _command_text(said) or content
             use_result = obj.get("toolUseResult")
             if isinstance(use_result, dict) and isinstance(use_result.get("agentId"), str):
                 data["agent_id"] = use_result["agentId"]
@@ -594,6 +598,15 @@ _OUTPUT_TAGS = re.compile(r"<(local-command-stdout|local-command-stderr|bash-std
 _ONLY_OUTPUT = re.compile(
     r"\A\s*(?:<(local-command-stdout|local-command-stderr|bash-stdout|bash-stderr)>.*?</\1>\s*)+\Z", re.DOTALL
 )
+
+
+_CAVEAT_TAG = re.compile(r"</?local-command-caveat>")
+
+
+def _command_text(said: dict[str, str]) -> str:
+    """A command as plain text: `/doctor args`, then what it printed."""
+    line = " ".join(part for part in (said.get("name", ""), said.get("args", "")) if part)
+    return "\n".join(part for part in (line, said.get("output", "")) if part)
 
 
 def _is_caveat(text: str) -> bool:

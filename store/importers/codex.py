@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bulk import ParsedMessage, ParsedThread
+from ..payloads import MessageKind
 from .lines import LineError, count_int, parse_time, preview, scrub_surrogates
 
 SOURCE = "codex"
@@ -242,7 +243,7 @@ class CodexParser:
             summary = payload.get("summary")
             text = _text(summary) if isinstance(summary, list) else ""
             if text.strip():
-                self._add(number, "assistant", text, {"kind": "reasoning"}, moment, stream="x")
+                self._add(number, "assistant", text, {"kind": MessageKind.THINKING.value}, moment, stream="x")
         elif itype in ("function_call", "custom_tool_call", "local_shell_call", "web_search_call"):
             call_id = payload.get("call_id") or payload.get("id")
             raw_input = payload.get("arguments", payload.get("input", payload.get("action")))

@@ -114,7 +114,8 @@ class LineError:
 #: file becomes (its tree, kinds, titles): each file read by an older version is read again on the
 #: next import and its threads rebuilt (`bulk.ParsedThread.rebuild`).
 #: claude-code 1: commands, bash mode and caveats linearised, not branches (issue 8).
-PARSER_VERSIONS = {"claude-code": 1, "codex": 0, "chatgpt": 0, "grove": 0}
+#: codex 1: reasoning summaries written as kind `thinking` (was `reasoning`).
+PARSER_VERSIONS = {"claude-code": 1, "codex": 1, "chatgpt": 0, "grove": 0}
 
 
 @dataclass

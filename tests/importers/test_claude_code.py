@@ -7,6 +7,7 @@ from pathlib import Path
 
 from store import Role, Store
 from store.importers import import_paths
+from store.payloads import MessageKind, message_kind
 
 from .helpers import CLAUDE, PROJECTS, assert_invariants, branch_points, by_id, only_thread, thread_by_key
 
@@ -58,7 +59,7 @@ async def test_real_branch_is_the_only_branch(store: Store) -> None:
     path = await store.path(thread.id)
     assert children[1].id in {m.id for m in path}
     assert children[0].id not in {m.id for m in path}
-    prompts = [m for m in path if m.role == Role.USER and not m.content.startswith("<")]
+    prompts = [m for m in path if message_kind(m.role, m.data) is MessageKind.PROMPT]  # not the /exit command
     assert prompts[-1].content.startswith("Fair enough. Can you write a balanced opinion")
     assert thread.title is not None and thread.title.startswith("Ok, so there's isn't much to see here")
     assert len(thread.title) <= 80

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from store import Role, Store
 from store.importers import import_paths
+from store.payloads import MessageKind, message_kind
 
 from .helpers import CHATGPT, CODEX, assert_invariants, only_thread, thread_by_key
 
@@ -26,7 +27,11 @@ async def test_rollout_messages_reasoning_and_tool_calls(store: Store) -> None:
     assert path[-1].content == "The synthetic files are alpha.txt and beta.txt."
     # The event_msg and response_item copies of a message are imported once.
     assert sum(m.content == "List the synthetic files." for m in path) == 1
-    assert [m.content for m in path if m.data.get("kind") == "reasoning"] == ["I will inspect the synthetic directory."]
+    # A reasoning summary is a thinking message (dimmed and folded), not an ordinary reply.
+    thinking = [m for m in path if message_kind(m.role, m.data) is MessageKind.THINKING]
+    assert [m.content for m in thinking] == ["I will inspect the synthetic directory."]
+    assert thinking[0].data["kind"] == "thinking"
+    assert not any(message_kind(m.role, m.data) is MessageKind.REPLY and m.content == thinking[0].content for m in path)
     calls = [c for m in path for c in m.data.get("tool_calls", [])]
     assert [c["name"] for c in calls] == ["exec_command", "apply_patch", "mcp__synthetic__lookup"]
     assert calls[0]["input"] == {"cmd": "find . -maxdepth 1 -type f"}

@@ -232,7 +232,7 @@ async def test_rewind_asks_says_how_many_leave_and_moves_the_head(demo_db: Path)
         await settle(pilot)
         assert (await app.store.get_thread(thread_id)).current_leaf_id == BRANCH_POINT
         assert main(app).transcript.path[-1].id == BRANCH_POINT
-        assert len(await app.store.messages(thread_id)) == 25  # nothing was deleted
+        assert len(await app.store.messages(thread_id)) == 24  # nothing was deleted
 
 
 async def test_rewind_with_enter_and_escape(demo_db: Path) -> None:
