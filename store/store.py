@@ -319,9 +319,13 @@ class Store:
         rows = await self._read(_rx_path, thread_id, leaf_id)
         return messages_from_rows(rows)
 
-    async def messages(self, thread_id: ThreadId) -> list[Message]:
-        """Every message of the thread, every branch, in the order they were stored."""
-        rows = await self._read(_rx_thread_messages, thread_id)
+    async def messages(self, thread_id: ThreadId, *, after_id: MessageId | None = None) -> list[Message]:
+        """Every message of the thread, every branch, in the order they were stored.
+
+        `after_id`: only the messages stored after that one (ids grow), so a reader that
+        holds a thread can fetch what was added since instead of reading it all again.
+        """
+        rows = await self._read(_rx_thread_messages, thread_id, after_id or 0)
         return messages_from_rows(rows)
 
     async def children(self, message_id: MessageId) -> list[Message]:
