@@ -12,6 +12,8 @@ from typing import Any
 
 from store import Store
 from tui.screens.main import MainScreen
+from tui.thread_model import build_runs
+from tui.widgets.branch_tree import BranchTree
 from tui.widgets.timeline import Timeline
 
 from tui_helpers import make_app, settle
@@ -52,6 +54,8 @@ async def test_an_append_by_another_process_extends_the_open_thread_without_relo
         assert screen.view is not None and len(screen.view.messages) == screen.view.thread.message_count
         timeline = screen.query_one(Timeline).events
         assert len(timeline) == events_before + 2 and timeline[-1].message_id == second.id
+        shape = lambda runs: [(r.first.id, r.last.id, r.count, r.depth, r.has_head, r.on_path) for r in runs]  # noqa: E731
+        assert shape(screen.query_one(BranchTree).runs) == shape(build_runs(screen.view.messages, second.id))
         row = next(r for r in screen.thread_list.rows if r.thread.id == thread_id)
         assert row.thread.message_count == len(screen.view.messages)
 

@@ -331,9 +331,10 @@ class MainScreen(Screen[None]):
         self.view = grown
         if extends:
             self.transcript.extend_path(thread, added, grown.siblings)
+            self.query_one(BranchTree).extend_tree(thread, grown.messages, grown.children, added)
         else:
             self.transcript.show_path(thread, grown.path, grown.siblings)
-        self.query_one(BranchTree).show_tree(thread, grown.messages, grown.children)
+            self.query_one(BranchTree).show_tree(thread, grown.messages, grown.children)
         self._show_transcript_title()
         await self._follow_side(thread)
 
