@@ -113,3 +113,19 @@ async def test_the_thread_list_shows_a_new_title_and_a_new_thread_from_another_p
         assert listed()[thread_id] == "Renamed elsewhere"
         assert listed()[created.id] == "Started elsewhere"
         assert screen.thread is not None and screen.thread.title == "Renamed elsewhere"
+
+
+async def test_a_thread_further_down_that_another_process_writes_to_moves_to_the_top(demo_db: Path) -> None:
+    app = make_app(demo_db, poll_interval=0.05)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        rows = main(app).thread_list
+        top = rows.rows[0].thread
+        last = next(r.thread for r in reversed(rows.rows) if r.depth == 0)
+        async with Store.open(demo_db) as other:
+            await other.append(top.id, "user", "the top one grows in place")
+            await other.append(last.id, "user", "now the newest")
+        await wait_for(pilot, lambda: rows.rows[0].thread.id == last.id)
+        await settle(pilot)
+        assert rows.rows[0].thread.id == last.id
+        assert next(r for r in rows.rows if r.thread.id == top.id).thread.message_count == top.message_count + 1

@@ -392,6 +392,9 @@ class MainScreen(Screen[None]):
         if not fresh or len(fresh) == len(recent):
             self.load_threads()
             return
+        if self._update_in_place(fresh):
+            self._latest = max(self._latest, *(t.updated_at for t in fresh))
+            return
         for thread in fresh:
             if self._passes(thread):
                 by_id[thread.id] = thread
@@ -402,6 +405,34 @@ class MainScreen(Screen[None]):
         self._thread_count = len(self._threads)
         self.thread_list.show_threads(self._threads, open_id=self.thread.id if self.thread else None)
         self._show_threads_title()
+
+    def _update_in_place(self, fresh: list[Thread]) -> bool:
+        """Replace the listed rows of `fresh` threads when none of them moves.
+
+        The live case — the thread an agent writes to is already the newest — changes
+        one row's counts and time; re-sorting and re-arranging 10,000 rows for it costs
+        ~40 ms a poll. False (nothing done) when a row would move, appear, vanish or
+        change its parent.
+        """
+        place = {t.id: i for i, t in enumerate(self._threads)}
+        updated = list(self._threads)
+        for thread in fresh:
+            at = place.get(thread.id)
+            if at is None or not self._passes(thread):
+                return False
+            old = updated[at]
+            if (old.parent_thread_id, old.forked_from_thread_id) != (thread.parent_thread_id, thread.forked_from_thread_id):
+                return False
+            updated[at] = thread
+        order = [(t.updated_at, t.id) for t in updated]
+        for thread in fresh:
+            at = place[thread.id]
+            key = order[at]
+            if (at > 0 and order[at - 1] < key) or (at + 1 < len(order) and order[at + 1] > key):
+                return False
+        self._threads = updated
+        self.thread_list.replace_threads(fresh)
+        return True
 
     def _close_thread(self) -> None:
         self.view = None
