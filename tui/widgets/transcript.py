@@ -43,6 +43,7 @@ from store.payloads import copied_from
 from ..safe_text import clean_line
 from ..thread_model import SiblingInfo
 from .lines import highlight, one_line
+from .sizing import set_virtual_size
 from .message_view import FOLD_KEEP, FOLD_OVER, INDENT, BodyRenderer, ToolIndex, estimate, header_label, levels, to_strips
 
 
@@ -234,7 +235,7 @@ class Transcript(ScrollView, can_focus=True):
                 self._exact.append(False)
             self._offsets.extend(itertools.accumulate(self._heights[start:], initial=self._offsets[-1]))
             del self._offsets[start + 1]  # `initial` repeated the old end
-            self.virtual_size = Size(width, max(1, self._offsets[-1]))
+            set_virtual_size(self, Size(width, max(1, self._offsets[-1])))
         if following:
             self.set_reactive(Transcript.cursor, len(self._path) - 1)
             if at_bottom:
@@ -291,7 +292,7 @@ class Transcript(ScrollView, can_focus=True):
 
     def _patch_offsets(self) -> None:
         self._offsets = [0, *itertools.accumulate(self._heights)]
-        self.virtual_size = Size(self._layout_width, max(1, self._offsets[-1]))
+        set_virtual_size(self, Size(self._layout_width, max(1, self._offsets[-1])))
 
     def _settle(self) -> None:
         """Render the blocks on screen so their heights are exact; patch the layout."""
