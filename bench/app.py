@@ -231,6 +231,43 @@ async def minimal_keys(count: int) -> list[float]:
     return samples
 
 
+async def live_changes(app: Any, pilot: Any, paints: PaintClock, db: Path, big: int, runs: int) -> tuple[list[float], list[float]]:
+    """A message appended to the open big thread by another connection, to painted.
+
+    The clock starts at the other connection's commit and stops at the paint that shows
+    it; the app's poll is triggered at once (the poll interval, 250 ms by default, adds
+    its own wait on top: half of it on average). Beside it, the same change shown by
+    reloading the whole thread, as the app did before. The appended messages are deleted
+    afterwards, so the benchmark database keeps its shape.
+    """
+    from store import Store
+
+    main = app.main
+    live: list[float] = []
+    reload: list[float] = []
+    async with Store.open(db) as other:
+        first = None
+        for i in range(runs):
+            written = await other.append(big, "assistant", f"live line {i} from another process")
+            first = first or written
+            began = time.perf_counter()
+            main.check_for_changes()
+            live.append(await wait_painted(app, pilot, paints, began))
+            if main.transcript.path[-1].id != written.id:
+                raise RuntimeError("the appended message is not on screen")
+        for i in range(runs):
+            written = await other.append(big, "assistant", f"reloaded line {i}")
+            began = time.perf_counter()
+            main.load_thread(big)
+            reload.append(await wait_painted(app, pilot, paints, began))
+        if first is not None:
+            await other.delete_branch(first.id)
+    main._data_version = -1  # look again: the deletion above
+    main.check_for_changes()
+    await app.workers.wait_for_complete()
+    return live, reload
+
+
 def rss_now_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -267,6 +304,7 @@ async def in_process(db: Path, big: int, runs: int, keys: int) -> dict[str, Any]
             main.load_thread(big, focus=True)
             opens.append(await wait_painted(app, pilot, paints, began))
         rss_open = rss_now_mb()
+        live, reload = await live_changes(app, pilot, paints, db, big, runs)
         main.transcript.focus()
         await pilot.press("end")
         for i in range(keys):
@@ -276,6 +314,8 @@ async def in_process(db: Path, big: int, runs: int, keys: int) -> dict[str, Any]
         for i in range(keys):
             list_keys.append(await key_repaint(app, pilot, paints, "j" if (i // 20) % 2 == 0 else "k"))
     return {
+        "live_ms": statistics.median(live) * MS,
+        "reload_ms": statistics.median(reload) * MS,
         "open_ms": statistics.median(opens) * MS,
         "open_data_ms": statistics.median(baseline) * MS,
         "transcript_key_ms": statistics.median(transcript_keys) * MS,
@@ -316,6 +356,13 @@ def main() -> int:
         f"{warm['open_data_ms']:.0f} ms store read",
         "≤ 150 ms to painted",
         warm["open_ms"] <= 150,
+    )
+    report(
+        "live append to the open thread → painted",
+        f"{warm['live_ms']:.0f} ms",
+        f"{warm['reload_ms']:.0f} ms reload",
+        "≤ 100 ms, no reload",
+        warm["live_ms"] <= 100,
     )
     for name, key in (("transcript", "transcript_key_ms"), ("thread list", "list_key_ms")):
         report(

@@ -382,10 +382,15 @@ class Store:
         rows = await self._read(_rx_path, thread_id, leaf_id)
         return messages_from_rows(rows)
 
-    async def messages(self, thread_id: ThreadId) -> list[Message]:
-        """Every message of the thread, every branch, in the order they were stored."""
+    async def messages(self, thread_id: ThreadId, *, after_id: MessageId | None = None) -> list[Message]:
+        """Every message of the thread, every branch, in the order they were stored.
+
+        `after_id`: only the messages stored after that one (ids grow), so a reader that
+        holds a thread can fetch what was added since instead of reading it all again.
+        """
         check_id(thread_id, "thread")
-        rows = await self._read(_rx_thread_messages, thread_id)
+        after = check_id(after_id, "message") if after_id else 0
+        rows = await self._read(_rx_thread_messages, thread_id, after)
         return messages_from_rows(rows)
 
     async def children(self, message_id: MessageId) -> list[Message]:

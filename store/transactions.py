@@ -414,10 +414,11 @@ def _rx_path(conn: sqlite3.Connection, thread_id: ThreadId, leaf_id: MessageId |
     return rows
 
 
-def _rx_thread_messages(conn: sqlite3.Connection, thread_id: ThreadId) -> list[Row]:
+def _rx_thread_messages(conn: sqlite3.Connection, thread_id: ThreadId, after_id: MessageId = 0) -> list[Row]:
     _thread_row(conn, thread_id)
+    # Ids only grow, so "after an id" is what a reader holding the older ones lacks.
     return conn.execute(
-        f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE thread_id = ? ORDER BY id", (thread_id,)
+        f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE thread_id = ? AND id > ? ORDER BY id", (thread_id, after_id)
     ).fetchall()
 
 

@@ -130,6 +130,40 @@ def view_of(thread: Thread, messages: list[Message]) -> ThreadView:
     return ThreadView(thread, messages, path, siblings, branch, len(leaves), children)
 
 
+def grown_view(view: ThreadView, thread: Thread, added: list[Message]) -> tuple[ThreadView, bool]:
+    """The view after `added` (messages stored after all of the view's) and `thread`'s new row.
+
+    Returns (view, extends): `extends` is True when the new path is the old one with
+    `added` after it — the common live case, an agent appending under the head — so the
+    transcript can append instead of laying the whole path out again. Any other change
+    (a branch, a head move) is recomputed from the messages in hand, without a read.
+    """
+    messages = view.messages + added
+    old_head = view.path[-1].id if view.path else None
+    new_ids = {m.id: m for m in added}
+    chain = active_path(new_ids, thread.current_leaf_id)
+    extends = (
+        bool(added)
+        and len(chain) == len(added)
+        and chain[0].parent_id == old_head
+        and old_head not in view.children  # the old head was a leaf, so no new siblings
+        and (old_head is not None or not view.messages)
+    )
+    if not extends:
+        return view_of(thread, messages), False
+    children = dict(view.children)
+    for message in chain:
+        children[message.parent_id] = [message]
+    branch = view.branch
+    if view.branches > 1:  # the old leaf gave way to the new one: its place among the leaves
+        leaf = chain[-1]
+        branch = 1 + sum(1 for m in view.messages if m.id not in children and _age(m) < _age(leaf))
+    else:
+        branch = 1
+    grown = ThreadView(thread, messages, view.path + chain, view.siblings, branch, max(1, view.branches), children)
+    return grown, True
+
+
 @dataclass(frozen=True)
 class _Prefix:
     """One level of tree lines, linked to the levels above (shared, so deep trees stay cheap)."""
@@ -237,6 +271,7 @@ __all__ = [
     "build_runs",
     "children_of",
     "first_words",
+    "grown_view",
     "newest_leaf_under",
     "sibling_positions",
     "view_of",

@@ -454,3 +454,14 @@ async def test_ids_of_deleted_messages_and_threads_are_never_handed_out_again(st
     await store.delete_thread(gone.id)  # the highest thread id
     again = await store.create_thread("again")
     assert again.id not in (t.id, gone.id)
+
+
+async def test_messages_after_an_id_are_only_the_ones_stored_since(store: Store) -> None:
+    thread = await store.create_thread("t")
+    a, b = await _chain(store, thread.id, "one", "two")
+    other = await store.create_thread("other")
+    await store.append(other.id, "user", "elsewhere")
+    c = await store.fork(a.id, "assistant", "a branch")
+    assert [m.id for m in await store.messages(thread.id, after_id=a.id)] == [b.id, c.id]
+    assert [m.id for m in await store.messages(thread.id, after_id=c.id)] == []
+    assert [m.id for m in await store.messages(thread.id)] == [a.id, b.id, c.id]

@@ -18,7 +18,7 @@ newest leaf as well).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.text import Text
@@ -128,6 +128,22 @@ class BranchTree(CursorKeys, ScrollView, can_focus=True):
         else:  # hidden (another tab, or the side pane folded): built when shown
             self._cache.clear()
             self.refresh()
+
+    def extend_tree(self, thread: Thread, messages: list[Message], children: Children, added: list[Message]) -> None:
+        """The thread grew under its head by the chain `added`: the head's run gets longer.
+
+        The old head was a leaf, so its run ended there and the chain continues it; no
+        other line changes, so the tree is not built again (10,000 messages: ~35 ms).
+        """
+        at = next((i for i, r in enumerate(self._built) if r.has_head), None) if self._pending is None else None
+        if at is None or self._thread is None or self._thread.id != thread.id or self._built[at].last.id != added[0].parent_id:
+            self.show_tree(thread, messages, children)
+            return
+        run = self._built[at]
+        self._thread = thread
+        self._built[at] = replace(run, last=added[-1], count=run.count + len(added))
+        self._cache.clear()
+        self.refresh()
 
     def _build(self) -> None:
         pending, self._pending = self._pending, None

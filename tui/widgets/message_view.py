@@ -62,17 +62,21 @@ class ToolIndex:
     def of(cls, path: list[Message]) -> ToolIndex:
         """Index every call and result of `path`."""
         index = cls()
-        for message in path:
+        index.extend(path)
+        return index
+
+    def extend(self, messages: list[Message]) -> None:
+        """Index the calls and results of `messages` too (a path that grew)."""
+        for message in messages:
             data = message.data
             if not data:
                 continue
             for call in payloads.tool_calls(data):
                 if isinstance(call.get("id"), str):
-                    index.calls[call["id"]] = call  # type: ignore[index]
+                    self.calls[call["id"]] = call  # type: ignore[index]
             for result in payloads.tool_results(data):
                 if isinstance(result.get("tool_use_id"), str):
-                    index.results[result["tool_use_id"]] = result  # type: ignore[index]
-        return index
+                    self.results[result["tool_use_id"]] = result  # type: ignore[index]
 
     def name_of(self, result: ToolResult) -> str:
         """The name of the tool that produced `result` ('tool' when its call is not on the path)."""

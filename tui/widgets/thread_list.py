@@ -174,6 +174,15 @@ class ThreadList(CursorKeys, ScrollView, can_focus=True):
         self.call_after_refresh(self._scroll_to_cursor)
         self.refresh()
 
+    def replace_threads(self, threads: list[Thread]) -> None:
+        """New versions of listed threads whose place does not change (a live update)."""
+        by_id = {t.id: t for t in threads}
+        for index, row in enumerate(self._rows):
+            if row.thread.id in by_id:
+                self._rows[index] = Row(by_id[row.thread.id], row.depth)
+        self._cache.clear()
+        self.refresh()
+
     def select_thread(self, thread_id: int) -> None:
         """Move the cursor to a thread, if it is listed."""
         for index, row in enumerate(self._rows):

@@ -29,6 +29,7 @@ from store import Event, EventKind, Thread
 
 from ..safe_text import clean_line
 from .lines import highlight
+from .sizing import set_virtual_size
 from ..timefmt import relative_time
 from .cursor import CursorKeys
 
@@ -259,7 +260,7 @@ class Timeline(CursorKeys, ScrollView, can_focus=True):
         self._undone = undone_seqs(self._events)
         self._seq_width = len(str(max((e.seq for e in self._events), default=1)))
         self._line_cache.clear()
-        self.virtual_size = Size(self.size.width, max(1, len(self._events)))
+        set_virtual_size(self, Size(self.size.width, max(1, len(self._events))))
         target = len(self._events) - 1
         if same_thread and previous is not None and not was_at_end:
             target = next((i for i, e in enumerate(self._events) if e.id == previous.id), target)

@@ -44,6 +44,7 @@ from store.payloads import copied_from
 from ..safe_text import clean_line
 from ..thread_model import SiblingInfo
 from .lines import highlight, one_line
+from .sizing import set_virtual_size
 from .message_view import FOLD_KEEP, FOLD_OVER, INDENT, BodyRenderer, ToolIndex, estimate, header_label, levels, to_strips
 
 
@@ -209,6 +210,41 @@ class Transcript(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Selected(self, self.selected))
 
+    def extend_path(self, thread: Thread, added: list[Message], siblings: dict[int, SiblingInfo]) -> None:
+        """Append `added` after the path shown (the thread grew under its head).
+
+        Only the new messages are laid out; selection and scrolling behave as in
+        `show_path` on a refresh: a selection on the last message follows the new last.
+        """
+        if self._thread is None or self._thread.id != thread.id or not added:
+            raise ValueError("extend_path continues the thread shown; use show_path otherwise")
+        following = not self._path or self.cursor >= len(self._path) - 1
+        at_bottom = self.scroll_y >= self.max_scroll_y
+        self._thread = thread
+        start = len(self._path)
+        self._path.extend(added)
+        self._index.update((m.id, start + i) for i, m in enumerate(added))
+        self._siblings = dict(siblings)
+        self._tools.extend(added)
+        self._bodies.clear()  # a result arriving changes the block of the call it answers
+        if self._width() != self._layout_width:
+            self._relayout()
+        else:
+            width = self._layout_width
+            for message in added:
+                self._heights.append(estimate(message, width, self._expanded.get(message.id, 0)))
+                self._exact.append(False)
+            self._offsets.extend(itertools.accumulate(self._heights[start:], initial=self._offsets[-1]))
+            del self._offsets[start + 1]  # `initial` repeated the old end
+            set_virtual_size(self, Size(width, max(1, self._offsets[-1])))
+        if following:
+            self.set_reactive(Transcript.cursor, len(self._path) - 1)
+            if at_bottom:
+                self.call_after_refresh(self.scroll_to_cursor)
+        self.refresh()
+        if following:
+            self.post_message(self.Selected(self, self.selected))
+
     # ------------------------------------------------------------------ layout
 
     def _width(self) -> int:
@@ -257,7 +293,7 @@ class Transcript(ScrollView, can_focus=True):
 
     def _patch_offsets(self) -> None:
         self._offsets = [0, *itertools.accumulate(self._heights)]
-        self.virtual_size = Size(self._layout_width, max(1, self._offsets[-1]))
+        set_virtual_size(self, Size(self._layout_width, max(1, self._offsets[-1])))
 
     def _settle(self) -> None:
         """Render the blocks on screen so their heights are exact; patch the layout."""
