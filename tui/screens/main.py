@@ -352,7 +352,7 @@ class MainScreen(Screen[None]):
     async def _follow_side(self, thread: Thread) -> None:
         """The timeline and checkpoints of the open thread, brought up to date by delta."""
         timeline = self.query_one(Timeline)
-        shown = timeline.events if timeline.thread is not None and timeline.thread.id == thread.id else None
+        shown = timeline.shown_events if timeline.thread is not None and timeline.thread.id == thread.id else None
         if shown is None:
             await self._load_side(thread)
             return
