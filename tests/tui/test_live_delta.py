@@ -41,7 +41,7 @@ async def test_an_append_by_another_process_extends_the_open_thread_without_relo
         thread_id = screen.thread.id
         transcript = screen.transcript
         before = list(transcript.path)
-        events_before = len(screen.query_one(Timeline).events)
+        events_before = len(screen.query_one(Timeline).shown_events)
         transcript.cursor = len(before) - 1  # on the last message: the selection follows
         async with Store.open(demo_db) as other:
             first = await other.append(thread_id, "user", "written by another process")
@@ -52,7 +52,7 @@ async def test_an_append_by_another_process_extends_the_open_thread_without_relo
         assert all(a is b for a, b in zip(transcript.path, before))  # not read again
         assert transcript.selected is not None and transcript.selected.id == second.id
         assert screen.view is not None and len(screen.view.messages) == screen.view.thread.message_count
-        timeline = screen.query_one(Timeline).events
+        timeline = screen.query_one(Timeline).shown_events
         assert len(timeline) == events_before + 2 and timeline[-1].message_id == second.id
         shape = lambda runs: [(r.first.id, r.last.id, r.count, r.depth, r.has_head, r.on_path) for r in runs]  # noqa: E731
         assert shape(screen.query_one(BranchTree).runs) == shape(build_runs(screen.view.messages, second.id))
