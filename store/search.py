@@ -52,7 +52,7 @@ def make_hit(row: tuple[Any, ...], words: list[str]) -> SearchHit:
     )
 
 
-class _Folding(dict):  # type: ignore[type-arg]
+class _Folding(dict[int, str]):
     """A `str.translate` table: each character to its lowercase form without accents.
 
     One character for one, so offsets in the folded text are offsets in the original.

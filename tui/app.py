@@ -154,7 +154,7 @@ class GroveApp(App[None]):
             await follower.run(self._followed, self._follow_stop)
         except DatabaseGone as error:
             # Writes would go to the deleted file and vanish: following stops, and says so.
-            self.notify(literal("$error", error=error), title="Following stopped", severity="error", timeout=30)  # type: ignore[arg-type]  # Content: never markup
+            self.notify(literal("$error", error=error), title="Following stopped", severity="error", timeout=30)
 
     async def _followed(self, change: FollowChange) -> None:
         for thread_id in change.created:
