@@ -34,12 +34,18 @@ _LEADING_BLOCK = re.compile(
     re.DOTALL,
 )
 
+_IDE_FILES = "# Files mentioned by the user:"
+_IDE_REQUEST = "## My request for Codex:"
+
 
 def _typed_title(content: str) -> str | None:
     """First line of what the person typed, after Codex's context blocks; None if nothing is left."""
     text = content
     while (match := _LEADING_BLOCK.match(text)) is not None:
         text = text[match.end():]
+    # The IDE extension lists the files it attached, then "## My request for Codex:".
+    if text.lstrip().startswith(_IDE_FILES) and _IDE_REQUEST in text:
+        text = text.split(_IDE_REQUEST, 1)[1]
     text = text.strip()
     return text.splitlines()[0][:TITLE_CHARS] if text else None
 _UUID = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")

@@ -115,7 +115,8 @@ class LineError:
 #: next import and its threads rebuilt (`bulk.ParsedThread.rebuild`).
 #: claude-code 1: commands, bash mode and caveats linearised, not branches (issue 8).
 #: codex 1: reasoning summaries written as kind `thinking` (was `reasoning`).
-PARSER_VERSIONS = {"claude-code": 1, "codex": 1, "chatgpt": 0, "grove": 0}
+#: codex 2: a prompt from the IDE extension is titled by its request, not its file list.
+PARSER_VERSIONS = {"claude-code": 1, "codex": 2, "chatgpt": 0, "grove": 0}
 
 
 @dataclass

@@ -96,6 +96,14 @@ async def test_codex_title_skips_the_context_blocks_before_the_typed_prompt(stor
     assert thread.title == "Fix the flaky test"
 
 
+async def test_an_ide_prompt_is_titled_by_its_request_not_its_file_list(store: Store) -> None:
+    """The real VS Code extension rollout: "# Files mentioned by the user:" … "## My request for Codex:"."""
+    rollout = CODEX / "codemie" / "rollout-2026-05-11T13-28-45-019e1695-0522-7c83-8b39-0dd379793f80.jsonl"
+    await import_paths(store, [rollout])
+    thread = await only_thread(store)
+    assert thread.title.startswith("analyze trascript and summarzie action items")
+
+
 def _rec(ts: int, kind: str, payload: dict) -> str:
     return json.dumps({"timestamp": f"2026-01-05T00:00:{ts:02d}.000Z", "type": kind, "payload": payload}) + "\n"
 
