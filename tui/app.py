@@ -24,6 +24,7 @@ from store import Store, StoreError
 from store.follow import FollowChange, Follower
 
 from .commands import GroveCommands
+from .key_hold import KeyHold
 from .notify import literal
 from .safe_text import clean_line
 from .screens.main import MainScreen
@@ -61,7 +62,7 @@ def key_groups() -> list[tuple[str, list[BindingType]]]:
     ]
 
 
-class GroveApp(App[None]):
+class GroveApp(KeyHold):
     """Browse, fork, rewind and checkpoint branching AI conversations."""
 
     CSS_PATH = "grove.tcss"

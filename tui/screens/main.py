@@ -31,6 +31,7 @@ from textual.worker import Worker, WorkerState
 from store import payloads
 from store import Checkpoint, Event, Message, Role, Store, StoreError, Thread, ThreadStatus
 
+from ..key_hold import KeyHold
 from ..notify import literal
 from ..safe_text import clean_line
 from ..thread_model import ThreadView, first_words, view_of
@@ -370,6 +371,8 @@ class MainScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Every worker failure becomes a notification, never a traceback."""
+        if isinstance(self.app, KeyHold):
+            self.app.worker_ended(event.worker)
         if event.state is not WorkerState.ERROR:
             return
         error = event.worker.error

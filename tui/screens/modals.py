@@ -15,6 +15,7 @@ from textual.widgets import Input, Static, TextArea
 
 from store import Role
 
+from ..key_hold import release_after_focus
 from ..safe_text import clean, clean_line
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class ComposerScreen(ModalScreen[Composed | None]):
         area = self.query_one(TextArea)
         area.focus()
         area.move_cursor(area.document.end)
+        release_after_focus(self.app)
 
     def _show_role(self) -> None:
         self.query_one("#composer-role", Static).update(Content(f"as: {self.role.value}  (ctrl+r to change)"))
@@ -103,6 +105,9 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(Content(self._body), id="confirm-body")
             yield Static(Content("y / enter: yes    n / escape: no"), id="confirm-keys")
 
+    def on_mount(self) -> None:
+        release_after_focus(self.app)
+
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
 
@@ -129,6 +134,7 @@ class PromptScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        release_after_focus(self.app)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         value = event.value.strip()
@@ -178,6 +184,7 @@ class HandOffScreen(ModalScreen[HandOffChoice | None]):
 
     def on_mount(self) -> None:
         self._show()
+        release_after_focus(self.app)
 
     def _show(self) -> None:
         p = self._prepared[self.agent]
