@@ -79,3 +79,19 @@ async def test_keys_typed_after_f_are_the_message(demo_db: Path) -> None:
         assert isinstance(app.screen, ComposerScreen)
         assert isinstance(app.screen_stack[-2], MainScreen), app.screen_stack  # one dialog, not a stack of them
         assert app.screen.query_one(TextArea).text == "hello world"
+
+
+async def test_ctrl_s_sends_every_key_typed_before_it(demo_db: Path) -> None:
+    """Text typed fast and then ctrl+s: the message holds all of it, the last keys too."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        select(app, BRANCH_POINT)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposerScreen)
+        await burst(pilot, [*"abc def ghi jkl mno", "ctrl+s"])
+        assert isinstance(app.screen, MainScreen)
+        thread = await app.store.get_thread(main(app).thread.id)
+        head = await app.store.get_message(thread.current_leaf_id)
+        assert head.content == "abc def ghi jkl mno"

@@ -35,8 +35,10 @@ class Composed:
 class ComposerScreen(ModalScreen[Composed | None]):
     """A multi-line editor for a new message: ctrl+s sends, escape cancels."""
 
+    # Send is not a priority binding: it travels behind the keys still queued for the text
+    # area, so the last keys typed before ctrl+s are in the message (issue 10 item 16).
     BINDINGS = [
-        Binding("ctrl+s", "send", "Send", priority=True, id="composer.send"),
+        Binding("ctrl+s", "send", "Send", id="composer.send"),
         Binding("escape", "cancel", "Cancel", priority=True, id="composer.cancel"),
         Binding("ctrl+r", "cycle_role", "Role", priority=True, id="composer.role"),
     ]
