@@ -95,3 +95,18 @@ async def test_ctrl_s_sends_every_key_typed_before_it(demo_db: Path) -> None:
         thread = await app.store.get_thread(main(app).thread.id)
         head = await app.store.get_message(thread.current_leaf_id)
         assert head.content == "abc def ghi jkl mno"
+
+
+async def test_fast_brackets_record_no_moves_that_change_nothing(demo_db: Path) -> None:
+    """`]` pressed fast, and `[` on the first sibling: every recorded move changes the head."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        thread_id = main(app).thread.id
+        select(app, BRANCH_POINT)
+        before = len(await app.store.events(thread_id, limit=10_000))
+        await burst(pilot, ["right_square_bracket"] * 4 + ["left_square_bracket"] * 6)
+        events_ = (await app.store.events(thread_id, limit=10_000))[before:]
+        moves = [e for e in events_ if e.kind is EventKind.LEAF_MOVED]
+        assert moves, "the brackets moved the head at least once"
+        assert all(e.from_leaf_id != e.to_leaf_id for e in moves), [(e.from_leaf_id, e.to_leaf_id) for e in moves]

@@ -8,6 +8,7 @@ notification (a `StoreError` carries a sentence a person can act on).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -127,6 +128,7 @@ class MainScreen(Screen[None]):
         self._full_at = 0.0
         self.marked: Message | None = None
         """The message `m` marked, which `=` compares another one with."""
+        self._sibling_lock = asyncio.Lock()
 
     # ------------------------------------------------------------------ layout
 
@@ -516,7 +518,19 @@ class MainScreen(Screen[None]):
 
     @work(group="op", exit_on_error=False)
     async def switch_sibling(self, message: Message, step: int, index: int) -> None:
-        thread = await self.store.switch_sibling(message.id, step)
+        # Presses come faster than the screen redraws, so `message` may be a sibling the
+        # head already left: step from the one on the active path now, one press at a
+        # time, and record nothing when the head would stay where it is (item 17).
+        async with self._sibling_lock:
+            path = await self.store.path(message.thread_id)
+            current = next((m for m in path if m.parent_id == message.parent_id and m.depth == message.depth), message)
+            siblings = await self.store.siblings(current.id)
+            position = next(i for i, m in enumerate(siblings) if m.id == current.id) + step
+            if 0 <= position < len(siblings):
+                leaf = await self.store.newest_leaf(siblings[position].id)
+                if path and leaf.id == path[-1].id:
+                    return
+            thread = await self.store.switch_sibling(current.id, step)
         self._reload(thread.id, select_index=index)
 
     def action_fork(self) -> None:
