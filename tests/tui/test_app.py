@@ -55,7 +55,7 @@ async def test_start_opens_the_newest_thread_with_a_title_that_counts(demo_db: P
         await settle(pilot)
         screen = main(app)
         assert screen.thread is not None and screen.thread.title == LOGIN
-        assert str(screen.transcript.border_title) == f"{LOGIN} · branch 1 of 4 · 20 of 25 msgs"
+        assert str(screen.transcript.border_title) == f"{LOGIN} · ‹1/2› at #347 · 20 of 25 msgs"
         assert str(screen.thread_list.border_title) == "Threads 12"
         assert app.focused is screen.thread_list
 

@@ -110,3 +110,33 @@ async def test_fast_brackets_record_no_moves_that_change_nothing(demo_db: Path) 
         moves = [e for e in events_ if e.kind is EventKind.LEAF_MOVED]
         assert moves, "the brackets moved the head at least once"
         assert all(e.from_leaf_id != e.to_leaf_id for e in moves), [(e.from_leaf_id, e.to_leaf_id) for e in moves]
+
+
+async def test_the_header_numbers_branches_as_the_transcript_does(demo_db: Path) -> None:
+    """One numbering: the header shows the ‹k/n› of the deepest branch point on the path,
+    the one the transcript marks, and follows every move, a rewind too (item 18)."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+
+        def header_mark() -> str:
+            fork = screen.view.fork_point if screen.view else None
+            assert fork is not None
+            message, (k, n) = fork
+            assert screen.transcript.sibling_info(message.id) == (k, n)
+            title = str(screen.transcript.border_title)
+            assert f"‹{k}/{n}› at #{message.id}" in title and "branch" not in title
+            return title
+
+        select(app, BRANCH_POINT)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        switched = header_mark()
+        sibling = screen.transcript.selected
+        assert sibling is not None and screen.transcript.sibling_info(sibling.id) == (2, 3)
+        await pilot.press("r", "y")
+        await settle(pilot)
+        assert screen.thread.current_leaf_id == sibling.id
+        assert header_mark() != switched
+        assert screen.view.fork_point[0].id == sibling.id

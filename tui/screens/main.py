@@ -207,8 +207,9 @@ class MainScreen(Screen[None]):
             return
         title = clean_line(view.thread.title or "Untitled")
         parts = [title]
-        if view.branches > 1:
-            parts.append(f"branch {view.branch} of {view.branches}")
+        if (fork := view.fork_point) is not None:  # the transcript's ‹k/n›, not a second numbering
+            message, (position, count) = fork
+            parts.append(f"‹{position}/{count}› at #{message.id}")
         parts.append(f"{len(view.path)} of {view.thread.message_count} msgs")
         if view.thread.archived:
             parts.append("archived")
