@@ -266,6 +266,12 @@ class Store:
         row = await self._write(_tx_update_thread, self._stamp(), thread_id, title, status_value)
         return thread_from_row(row)
 
+    async def rename_thread(self, thread_id: ThreadId, title: str) -> Thread:
+        """Give a thread a new title (not empty; surrounding spaces dropped)."""
+        if not isinstance(title, str) or not title.strip():
+            raise InvalidOperation("Give the thread a title that is not empty.")
+        return await self.update_thread(thread_id, title=title.strip())
+
     async def archive_thread(self, thread_id: ThreadId) -> Thread:
         """Hide a thread from the default list; nothing in it changes."""
         return thread_from_row(await self._write(_tx_archive, self._stamp(), thread_id, True))

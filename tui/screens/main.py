@@ -83,6 +83,8 @@ class MainScreen(Screen[None]):
         Binding("u", "undo", "Undo", id="main.undo"),
         Binding("a", "archive", "Archive", show=False, id="main.archive"),
         Binding("n", "new_thread", "New", show=False, id="main.new_thread"),
+        Binding("R", "rename_thread", "Rename", show=False, id="main.rename_thread"),
+        Binding("D", "delete_thread", "Delete thread", show=False, id="main.delete_thread"),
         Binding("s", "cycle_status", "Status", show=False, id="main.status"),
         Binding("1", "cycle_filter('status')", "Filter status", show=False, id="main.filter_status"),
         Binding("2", "cycle_filter('source')", "Filter source", show=False, id="main.filter_source"),
@@ -535,9 +537,24 @@ class MainScreen(Screen[None]):
         self._reload(thread.id, select_index=index)
 
     def action_fork(self) -> None:
-        """Write a new message after the selected one (a new branch there)."""
+        """Write a new message after the selected one (a new branch there); in an empty
+        thread, its first message."""
+        view = self.view
+        if view is not None and not view.path:
+            self.first_message_flow(view.thread)
+            return
         if (message := self._selected()) is not None:
             self.fork_flow(message)
+
+    @work(group="op", exit_on_error=False)
+    async def first_message_flow(self, thread: Thread) -> None:
+        composed: Composed | None = await self._ask(
+            ComposerScreen(f"First message of {clean_line(thread.title or 'Untitled')}", role=Role.USER, cursor_blink=self._cursor_blink)
+        )
+        if composed is None:
+            return
+        made = await self.store.append(thread.id, composed.role, composed.text)
+        self._reload(thread.id, select_id=made.id)
 
     @work(group="op", exit_on_error=False)
     async def fork_flow(self, message: Message) -> None:
@@ -804,6 +821,45 @@ class MainScreen(Screen[None]):
             self.notify(literal("Archived $title (3 shows archived threads; a again brings it back).", title=title))
         if self.thread is not None and self.thread.id == updated.id:
             self.load_thread(updated.id)
+        self.load_threads()
+
+    def action_rename_thread(self) -> None:
+        """Give the thread under the cursor / the open thread a new title."""
+        if (thread := self._target_thread()) is not None:
+            self.rename_flow(thread)
+
+    @work(group="op", exit_on_error=False)
+    async def rename_flow(self, thread: Thread) -> None:
+        title: str | None = await self._ask(
+            PromptScreen("Rename thread", value=clean_line(thread.title or ""), placeholder="a title", cursor_blink=self._cursor_blink)
+        )
+        if title is None:
+            return
+        updated = await self.store.rename_thread(thread.id, title)
+        self.notify(literal("Renamed to $title.", title=updated.title or ""))
+        if self.thread is not None and self.thread.id == updated.id:
+            self.load_thread(updated.id)
+        self.load_threads(select_id=updated.id)
+
+    def action_delete_thread(self) -> None:
+        """Delete the thread under the cursor / the open thread, after a confirmation."""
+        if (thread := self._target_thread()) is not None:
+            self.delete_thread_flow(thread)
+
+    @work(group="op", exit_on_error=False)
+    async def delete_thread_flow(self, thread: Thread) -> None:
+        title = clean_line(thread.title or "Untitled")
+        noun = "message" if thread.message_count == 1 else "messages"
+        body = (
+            f"Delete the thread {title} with its {thread.message_count} {noun}, checkpoints and history?\n\n"
+            "This cannot be undone (a archives it instead)."
+        )
+        if not await self._ask(ConfirmScreen("Delete thread", body)):
+            return
+        await self.store.delete_thread(thread.id)
+        self.notify(literal("Deleted $title.", title=title))
+        if self.thread is not None and self.thread.id == thread.id:
+            self._close_thread()
         self.load_threads()
 
     def action_cycle_status(self) -> None:
