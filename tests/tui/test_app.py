@@ -537,7 +537,13 @@ async def test_narrow_terminal_folds_the_side_pane(demo_db: Path) -> None:
         assert screen.thread_list.display
         await pilot.press("p")
         await pilot.pause()
+        # Both do not fit beside a readable transcript: the pane asked for last stays.
         assert screen.query_one("#side").display
+        assert not screen.thread_list.display
+        await pilot.press("l")
+        await pilot.pause()
+        assert screen.thread_list.display
+        assert not screen.query_one("#side").display
         await pilot.press("l")
         await pilot.pause()
         assert not screen.thread_list.display

@@ -62,6 +62,39 @@ SIDE_AUTO_WIDTH = 110
 """Below this many columns the side pane folds away (p shows it)."""
 THREADS_AUTO_WIDTH = 70
 """Below this many columns the thread list folds away (l shows it)."""
+TRANSCRIPT_MIN_WIDTH = 32
+"""The transcript keeps at least this many columns; a pane that would leave it fewer folds away."""
+
+
+def threads_width(width: int) -> int:
+    """The thread list's columns in a terminal `width` wide (grove.tcss: 28%, 26..52)."""
+    return min(52, max(26, width * 28 // 100))
+
+
+def side_width(width: int) -> int:
+    """The side pane's columns in a terminal `width` wide (grove.tcss: 30%, 34..64)."""
+    return min(64, max(34, width * 30 // 100))
+
+
+def fit_panes(width: int, threads: bool, side: bool, keep: str | None) -> tuple[bool, bool]:
+    """Which of the thread list and the side pane fit beside a readable transcript.
+
+    `keep` is the pane the person asked for last ("threads" or "side"): when both do not
+    fit, the other one folds first.
+    """
+    def room(t: bool, s: bool) -> int:
+        return width - (threads_width(width) if t else 0) - (side_width(width) if s else 0)
+
+    if threads and side and room(True, True) < TRANSCRIPT_MIN_WIDTH:
+        if keep == "threads":
+            side = False
+        else:
+            threads = False
+    if side and room(threads, True) < TRANSCRIPT_MIN_WIDTH:
+        side = False
+    if threads and room(True, side) < TRANSCRIPT_MIN_WIDTH:
+        threads = False
+    return threads, side
 
 
 class MainScreen(Screen[None]):
@@ -123,6 +156,8 @@ class MainScreen(Screen[None]):
         self._data_version: int | None = None
         self._side_shown: bool | None = None
         self._threads_shown: bool | None = None
+        self._asked_last: str | None = None
+        """The pane (threads or side) the person showed last: it stays when both do not fit."""
         self._opened_first = False
         self._threads: list[Thread] = []
         self._total = 0
@@ -178,6 +213,7 @@ class MainScreen(Screen[None]):
     def _apply_widths(self, width: int) -> None:
         side = self._side_shown if self._side_shown is not None else width >= SIDE_AUTO_WIDTH
         threads = self._threads_shown if self._threads_shown is not None else width >= THREADS_AUTO_WIDTH
+        threads, side = fit_panes(width, threads, side, self._asked_last)
         self.query_one("#side").display = side
         self.thread_list.display = threads
         if self.focused is not None and not self.focused.display:
@@ -463,12 +499,18 @@ class MainScreen(Screen[None]):
     def action_toggle_side(self) -> None:
         """Show or hide the side pane."""
         self._side_shown = not self.query_one("#side").display
+        self._asked_last = "side"
         self._apply_widths(self.size.width)
+        if self._side_shown and not self.query_one("#side").display:
+            self.notify("Too narrow for the side pane beside the transcript; widen the terminal.", severity="warning")
 
     def action_toggle_threads(self) -> None:
         """Show or hide the thread list."""
         self._threads_shown = not self.thread_list.display
+        self._asked_last = "threads"
         self._apply_widths(self.size.width)
+        if self._threads_shown and not self.thread_list.display:
+            self.notify("Too narrow for the thread list beside the transcript; widen the terminal.", severity="warning")
         if self.thread_list.display:
             self.thread_list.focus()
 
