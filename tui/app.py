@@ -19,6 +19,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.worker import Worker
 
 from store import Store, StoreError
 from store.follow import FollowChange, Follower
@@ -27,6 +28,7 @@ from .commands import GroveCommands
 from .key_hold import KeyHold
 from .notify import literal
 from .safe_text import clean_line
+from .workers import report_worker_state
 from .screens.main import MainScreen
 from .screens.modals import ComposerScreen, ConfirmScreen, HandOffScreen, PromptScreen
 from .screens.compare import CompareScreen
@@ -167,6 +169,10 @@ class GroveApp(KeyHold):
                 title="Lines not imported",
                 severity="warning",
             )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The app's own workers (the --follow importer); screens route theirs here too."""
+        report_worker_state(self, event)
 
     async def on_unmount(self) -> None:
         self._follow_stop.set()

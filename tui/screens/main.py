@@ -2,8 +2,8 @@
 
 The widgets only show what they are given and post what the user asked for; this screen
 does every store call, in workers, and pushes the results back into the widgets. Every
-failure of a worker arrives in one `Worker.StateChanged` handler and becomes a
-notification (a `StoreError` carries a sentence a person can act on).
+failure of a worker becomes a notification through `tui/workers.py` (a `StoreError`
+carries a sentence a person can act on).
 """
 
 from __future__ import annotations
@@ -27,12 +27,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.app import SuspendNotSupported
 from textual.widgets import Footer, TabbedContent, TabPane
-from textual.worker import Worker, WorkerState
+from textual.worker import WorkerState
 
 from store import payloads
 from store import Checkpoint, Event, Message, Role, Store, StoreError, Thread, ThreadStatus
 
-from ..key_hold import KeyHold
 from ..notify import literal
 from ..safe_text import clean_line
 from ..thread_model import ThreadView, first_words, view_of
@@ -41,6 +40,7 @@ from ..widgets.checkpoint_list import CheckpointList
 from ..widgets.thread_list import ThreadList
 from ..widgets.timeline import Timeline
 from ..widgets.transcript import Transcript
+from ..workers import ReportsWorkerFailures
 from .help import HelpScreen
 from .modals import Composed, ComposerScreen, ConfirmScreen, HandOffChoice, HandOffScreen, PromptScreen
 from .welcome import WelcomeScreen
@@ -97,7 +97,7 @@ def fit_panes(width: int, threads: bool, side: bool, keep: str | None) -> tuple[
     return threads, side
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ReportsWorkerFailures, Screen[None]):
     """The four panes and every action on threads and messages."""
 
     BINDINGS: list[BindingType] = [
@@ -407,21 +407,6 @@ class MainScreen(Screen[None]):
         self.query_one(Timeline).show_events(None, [])
         self.query_one(CheckpointList).show_checkpoints(None, [], {})
         self._show_transcript_title()
-
-    # ------------------------------------------------------------------ errors
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Every worker failure becomes a notification, never a traceback."""
-        if isinstance(self.app, KeyHold):
-            self.app.worker_ended(event.worker)
-        if event.state is not WorkerState.ERROR:
-            return
-        error = event.worker.error
-        if isinstance(error, StoreError):
-            self.notify(literal("$error", error=error), title="Not done", severity="error")
-        else:
-            self.log.error(f"worker {event.worker.name} failed: {error!r}")
-            self.notify(literal("Something went wrong: $error", error=repr(error)), title="Error", severity="error")
 
     # ------------------------------------------------------------------ helpers
 

@@ -22,6 +22,7 @@ from store import Role, Store
 
 from ..widgets.search_results import MessageResult, Result, SearchResults, ThreadResult
 from ..key_hold import release_after_focus
+from ..workers import ReportsWorkerFailures
 
 PAGE = 50
 ROLES: tuple[Role | None, ...] = (None, Role.USER, Role.ASSISTANT, Role.TOOL, Role.SYSTEM)
@@ -36,7 +37,7 @@ class SearchJump:
     message_id: int | None
 
 
-class SearchScreen(ModalScreen[SearchJump | None]):
+class SearchScreen(ReportsWorkerFailures, ModalScreen[SearchJump | None]):
     """Full-text search over every message (or one thread), with filters."""
 
     DEFAULT_CSS = """
