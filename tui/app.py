@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
@@ -85,6 +86,7 @@ class GroveApp(KeyHold):
         cursor_blink: bool = True,
         poll_interval: float | None = 0.25,
         follow: bool | list[Path] = False,
+        config: Path | None = None,
     ) -> None:
         """The app on `db_path` (or on an already open `store`).
 
@@ -98,6 +100,7 @@ class GroveApp(KeyHold):
             poll_interval: seconds between checks for changes by other processes (None: never).
             follow: keep importing sessions as agents write them — True for the standard
                 folders (~/.claude/projects, ~/.codex/sessions), or the paths to watch.
+            config: a config.toml whose [keymap] to apply (None: none; `run` passes the user's).
         """
         super().__init__()
         if db_path is None and store is None:
@@ -117,8 +120,11 @@ class GroveApp(KeyHold):
         self.follower: Follower | None = None
         """The follower importing live sessions, while one runs."""
         self._follow_stop = asyncio.Event()
+        self.config = config
+        """The config file the keymap came from (None: the default keys)."""
 
     async def on_mount(self) -> None:
+        self._apply_keymap()
         if self.store is None:
             try:
                 self.store = await Store.open(self.db_path, clock=self._store_clock)
@@ -136,6 +142,17 @@ class GroveApp(KeyHold):
         )
         if self.follow:
             self.follow_sessions()
+
+    def _apply_keymap(self) -> None:
+        """The user's keys from the config file; what cannot be used is one notification each."""
+        if self.config is None:
+            return
+        from .keymap import load_keymap
+
+        keymap = load_keymap(self.config)
+        self.set_keymap(keymap.keys)
+        for problem in keymap.problems:
+            self.notify(literal("$problem", problem=problem), title="Config", severity="warning")
 
     @work(exclusive=True, group="follow", exit_on_error=False)
     async def follow_sessions(self) -> None:
@@ -220,7 +237,12 @@ def run(db_path: Path | str | None, *, demo: bool = False, follow: bool = False)
     except OSError as error:
         print(f"grove: cannot create {path.parent}: {error}")
         return 1
-    app = GroveApp(path, follow=follow)
+    from .keymap import config_path, load_keymap
+
+    config = config_path()
+    for problem in load_keymap(config).problems:  # the app shows them too, once it runs
+        print(f"grove: {problem}", file=sys.stderr)
+    app = GroveApp(path, follow=follow, config=config)
     try:
         app.run()
     finally:
