@@ -152,7 +152,7 @@ class GroveApp(KeyHold):
         keymap = load_keymap(self.config)
         self.set_keymap(keymap.keys)
         for problem in keymap.problems:
-            self.notify(literal("$problem", problem=problem), title="Config", severity="warning")
+            self.notify(literal("$problem", problem=problem), title="Config", severity="warning")  # type: ignore[arg-type]  # notify renders Content as is; its hint says str
 
     @work(exclusive=True, group="follow", exit_on_error=False)
     async def follow_sessions(self) -> None:

@@ -12,6 +12,8 @@ replayed where they would have gone.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.app import App
 from textual.worker import Worker, WorkerState
@@ -82,7 +84,7 @@ class KeyHold(App[None]):
             self.call_later(self.release_keys)
 
 
-def release_after_focus(app: App[object]) -> None:
+def release_after_focus(app: App[Any]) -> None:
     """For a dialog's on_mount, after it focused its field: hand it the held keys.
 
     `Widget.focus` takes effect through `call_later`, so the release is queued after it.

@@ -9,6 +9,8 @@ with a sentence, never a silent stop or a traceback.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
@@ -18,7 +20,7 @@ from .key_hold import KeyHold
 from .notify import literal
 
 
-def report_worker_state(app: App[object], event: Worker.StateChanged) -> None:
+def report_worker_state(app: App[Any], event: Worker.StateChanged) -> None:
     """Handle a worker's new state: let held keys go when it ends; report a failure."""
     if isinstance(app, KeyHold):
         app.worker_ended(event.worker)
@@ -26,16 +28,16 @@ def report_worker_state(app: App[object], event: Worker.StateChanged) -> None:
         return
     error = event.worker.error
     if isinstance(error, StoreError):
-        app.notify(literal("$error", error=error), title="Not done", severity="error")
+        app.notify(literal("$error", error=error), title="Not done", severity="error")  # type: ignore[arg-type]  # notify renders Content as is; its hint says str
     else:
         app.log.error(f"worker {event.worker.name} failed: {error!r}")
-        app.notify(literal("Something went wrong: $error", error=repr(error)), title="Error", severity="error")
+        app.notify(literal("Something went wrong: $error", error=repr(error)), title="Error", severity="error")  # type: ignore[arg-type]  # notify renders Content as is; its hint says str
 
 
 class ReportsWorkerFailures:
     """For a screen (or widget) that runs workers: their state changes reach the app's handler."""
 
-    app: App[object]
+    app: App[Any]
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker_state(self.app, event)

@@ -863,7 +863,7 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
         if title is None:
             return
         updated = await self.store.rename_thread(thread.id, title)
-        self.notify(literal("Renamed to $title.", title=updated.title or ""))
+        self.notify(literal("Renamed to $title.", title=updated.title or ""))  # type: ignore[arg-type]  # notify renders Content as is; its hint says str
         if self.thread is not None and self.thread.id == updated.id:
             self.load_thread(updated.id)
         self.load_threads(select_id=updated.id)
@@ -884,7 +884,7 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
         if not await self._ask(ConfirmScreen("Delete thread", body)):
             return
         await self.store.delete_thread(thread.id)
-        self.notify(literal("Deleted $title.", title=title))
+        self.notify(literal("Deleted $title.", title=title))  # type: ignore[arg-type]  # notify renders Content as is; its hint says str
         if self.thread is not None and self.thread.id == thread.id:
             self._close_thread()
         self.load_threads()
