@@ -157,7 +157,9 @@ def _move_head(
     message_id: MessageId | None = None,
 ) -> Row:
     conn.execute("UPDATE threads SET current_leaf_id = ? WHERE id = ?", (new, thread_id))
-    add_event(conn, thread_id, kind, stamp, message_id=message_id, from_leaf=old, to_leaf=new, data=data)
+    # A head move is reading, not activity: it is an event, but updated_at (what the
+    # thread list orders by) stays the conversation's own last change (issue 10 item 19).
+    add_event(conn, thread_id, kind, stamp, message_id=message_id, from_leaf=old, to_leaf=new, data=data, touch=False)
     return _thread_row(conn, thread_id)
 
 

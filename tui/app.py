@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
@@ -18,12 +19,15 @@ from pathlib import Path
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.worker import Worker
 
 from store import Store, StoreError
 from store.follow import DatabaseGone, FollowChange, Follower
 
 from .commands import GroveCommands
+from .key_hold import KeyHold
 from .notify import literal
+from .workers import report_worker_state
 from .screens.main import MainScreen
 from .screens.modals import ComposerScreen, ConfirmScreen, HandOffScreen, PromptScreen
 from .screens.compare import CompareScreen
@@ -59,7 +63,7 @@ def key_groups() -> list[tuple[str, list[BindingType]]]:
     ]
 
 
-class GroveApp(App[None]):
+class GroveApp(KeyHold):
     """Browse, fork, rewind and checkpoint branching AI conversations."""
 
     CSS_PATH = "grove.tcss"
@@ -80,6 +84,7 @@ class GroveApp(App[None]):
         cursor_blink: bool = True,
         poll_interval: float | None = 0.25,
         follow: bool | list[Path] = False,
+        config: Path | None = None,
     ) -> None:
         """The app on `db_path` (or on an already open `store`).
 
@@ -93,6 +98,7 @@ class GroveApp(App[None]):
             poll_interval: seconds between checks for changes by other processes (None: never).
             follow: keep importing sessions as agents write them — True for the standard
                 folders (~/.claude/projects, ~/.codex/sessions), or the paths to watch.
+            config: a config.toml whose [keymap] to apply (None: none; `run` passes the user's).
         """
         super().__init__()
         if db_path is None and store is None:
@@ -112,8 +118,11 @@ class GroveApp(App[None]):
         self.follower: Follower | None = None
         """The follower importing live sessions, while one runs."""
         self._follow_stop = asyncio.Event()
+        self.config = config
+        """The config file the keymap came from (None: the default keys)."""
 
     async def on_mount(self) -> None:
+        self._apply_keymap()
         if self.store is None:
             try:
                 self.store = await Store.open(self.db_path, clock=self._store_clock)
@@ -131,6 +140,17 @@ class GroveApp(App[None]):
         )
         if self.follow:
             self.follow_sessions()
+
+    def _apply_keymap(self) -> None:
+        """The user's keys from the config file; what cannot be used is one notification each."""
+        if self.config is None:
+            return
+        from .keymap import load_keymap
+
+        keymap = load_keymap(self.config)
+        self.set_keymap(keymap.keys)
+        for problem in keymap.problems:
+            self.notify(literal("$problem", problem=problem), title="Config", severity="warning")
 
     @work(exclusive=True, group="follow", exit_on_error=False)
     async def follow_sessions(self) -> None:
@@ -168,6 +188,10 @@ class GroveApp(App[None]):
                 title="Lines not imported",
                 severity="warning",
             )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The app's own workers (the --follow importer); screens route theirs here too."""
+        report_worker_state(self, event)
 
     async def on_unmount(self) -> None:
         self._follow_stop.set()
@@ -215,7 +239,12 @@ def run(db_path: Path | str | None, *, demo: bool = False, follow: bool = False)
     except OSError as error:
         print(f"grove: cannot create {path.parent}: {error}")
         return 1
-    app = GroveApp(path, follow=follow)
+    from .keymap import config_path, load_keymap
+
+    config = config_path()
+    for problem in load_keymap(config).problems:  # the app shows them too, once it runs
+        print(f"grove: {problem}", file=sys.stderr)
+    app = GroveApp(path, follow=follow, config=config)
     try:
         app.run()
     finally:

@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("watch", "keep importing sessions as agents write them (default: the standard folders)", json_flag=False)
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to follow")
     p.add_argument("--poll", action="store_true", help="poll for changes instead of using file-system events")
+    command("keys", "every key of the app: binding id, keys in effect (config.toml [keymap]), what it does")
     p = command("threads", "list threads, most recently active first")
     p.add_argument("--all", action="store_true", help="also hidden threads (Claude Code warm-up sidechains)")
     p.add_argument("--project", metavar="PATH", help="only the threads of this project (its folder)")
@@ -600,6 +601,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except UsageError as exc:
         return _fail(str(exc), 2)
+    if args.command == "keys":  # needs no database
+        return _keys(bool(args.json))
     db = resolve_db(args)
     if args.command is None:
         return _open_app(args, db)
@@ -633,6 +636,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if plan is not None:
         return _exec_agent(plan)
     return code
+
+
+def _keys(as_json: bool) -> int:
+    """`grove keys`: every binding with the keys in effect under the user's config.toml."""
+    from .keymap import config_path, keys_in_effect, load_keymap
+
+    keymap = load_keymap(config_path())
+    for problem in keymap.problems:
+        print(f"{PROG}: {clean_line(problem)}", file=sys.stderr)
+    keys = keys_in_effect(keymap.keys)
+    if as_json:
+        print(json.dumps([{"id": k.id, "keys": k.keys, "description": k.description, "where": k.where} for k in keys], indent=2))
+    else:
+        width = max(len(k.id) for k in keys)
+        keys_width = max(len(k.keys) for k in keys)
+        for k in keys:
+            print(f"{k.id:<{width}}  {k.keys:<{keys_width}}  {k.description} ({k.where})")
+    return 1 if keymap.problems else 0
 
 
 def _open_app(args: argparse.Namespace, db: Path) -> int:

@@ -25,6 +25,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Undo the last move", "undo", "Move the head back to where it was before the last move"),
     ("Archive or unarchive the thread", "archive", "Hide the thread from the list, or bring it back"),
     ("New thread", "new_thread", "Start a new thread: a title, then its first message"),
+    ("Rename the thread", "rename_thread", "Give the thread a new title"),
+    ("Delete the thread", "delete_thread", "Delete the thread with all its messages (asks first)"),
     ("Change the thread's status", "cycle_status", "Cycle idle, running, waiting, completed, failed, cancelled"),
     ("Filter threads by status", "cycle_filter('status')", "Cycle the status filter of the thread list"),
     ("Filter threads by source", "cycle_filter('source')", "Cycle the source filter: claude-code, codex, chatgpt, grove"),

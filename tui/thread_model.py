@@ -115,6 +115,15 @@ class ThreadView:
     children: Children
     """Each message's children, oldest first (roots under None)."""
 
+    @property
+    def fork_point(self) -> tuple[Message, SiblingInfo] | None:
+        """The deepest path message that has siblings, with its ‹k/n›: what the header shows,
+        in the same numbering as the transcript's sibling marks (None on a single branch)."""
+        for message in reversed(self.path):
+            if (info := self.siblings.get(message.id)) is not None:
+                return message, info
+        return None
+
 
 def view_of(thread: Thread, messages: list[Message]) -> ThreadView:
     """Active path, ‹n/m› of each path message and "branch k of n" from a thread's messages."""

@@ -131,6 +131,21 @@ async def test_update_thread_refusals_write_nothing(store: Store, db_path) -> No
     assert snapshot(db_path) == before
 
 
+async def test_rename_thread(store: Store, db_path) -> None:
+    t = await store.create_thread("old")
+    renamed = await store.rename_thread(t.id, "  fix [/tmp] path ")
+    assert renamed.title == "fix [/tmp] path"
+    assert (await store.get_thread(t.id)).title == "fix [/tmp] path"
+    assert (await store.events(t.id))[-1].kind is EventKind.THREAD_UPDATED
+    before = snapshot(db_path)
+    for bad in ("", "   "):
+        with pytest.raises(InvalidOperation):
+            await store.rename_thread(t.id, bad)
+    with pytest.raises(NotFound):
+        await store.rename_thread(t.id + 100, "y")
+    assert snapshot(db_path) == before
+
+
 async def test_archive_and_unarchive(store: Store) -> None:
     t = await store.create_thread("x")
     a = await store.archive_thread(t.id)

@@ -465,3 +465,24 @@ async def test_messages_after_an_id_are_only_the_ones_stored_since(store: Store)
     assert [m.id for m in await store.messages(thread.id, after_id=a.id)] == [b.id, c.id]
     assert [m.id for m in await store.messages(thread.id, after_id=c.id)] == []
     assert [m.id for m in await store.messages(thread.id)] == [a.id, b.id, c.id]
+
+
+async def test_head_moves_keep_the_threads_last_activity(store: Store) -> None:
+    """Reading changes no history: switching, rewinding, undoing and restoring move the head
+    (and are events) but the thread's updated_at stays its last real activity, so the list
+    does not reorder (issue 10 item 19)."""
+    t = await store.create_thread("t")
+    a, b, c = await _chain(store, t.id, "a", "b", "c")
+    d = await store.fork(a.id, "assistant", "d")
+    await store.save_checkpoint(t.id, "here", message_id=b.id)
+    active = (await store.get_thread(t.id)).updated_at
+    await store.switch_sibling(d.id, -1)
+    await store.set_leaf(t.id, d.id)
+    await store.rewind(t.id, to=a.id)
+    await store.undo(t.id)
+    await store.restore_checkpoint(t.id, "here")
+    thread = await store.get_thread(t.id)
+    assert thread.current_leaf_id == b.id
+    assert thread.updated_at == active
+    kinds = [e.kind for e in await store.events(t.id)][-5:]
+    assert kinds == [EventKind.LEAF_MOVED, EventKind.LEAF_MOVED, EventKind.REWOUND, EventKind.UNDONE, EventKind.CHECKPOINT_RESTORED]

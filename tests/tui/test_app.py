@@ -55,7 +55,7 @@ async def test_start_opens_the_newest_thread_with_a_title_that_counts(demo_db: P
         await settle(pilot)
         screen = main(app)
         assert screen.thread is not None and screen.thread.title == LOGIN
-        assert str(screen.transcript.border_title) == f"{LOGIN} · branch 1 of 4 · 19 of 24 msgs"
+        assert str(screen.transcript.border_title) == f"{LOGIN} · ‹1/2› at #347 · 19 of 24 msgs"
         assert str(screen.thread_list.border_title) == "Threads 12"
         assert app.focused is screen.thread_list
 
@@ -538,7 +538,13 @@ async def test_narrow_terminal_folds_the_side_pane(demo_db: Path) -> None:
         assert screen.thread_list.display
         await pilot.press("p")
         await pilot.pause()
+        # Both do not fit beside a readable transcript: the pane asked for last stays.
         assert screen.query_one("#side").display
+        assert not screen.thread_list.display
+        await pilot.press("l")
+        await pilot.pause()
+        assert screen.thread_list.display
+        assert not screen.query_one("#side").display
         await pilot.press("l")
         await pilot.pause()
         assert not screen.thread_list.display
@@ -613,3 +619,27 @@ async def test_a_folder_instead_of_a_database_ends_with_a_message(tmp_path: Path
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
     assert app.return_code == 1
+
+
+async def test_a_keymap_in_the_config_file_changes_the_key(demo_db: Path, tmp_path: Path) -> None:
+    """config.toml's [keymap] is applied with set_keymap: z undoes, u no longer does; a
+    bad entry is a notification and the app runs on."""
+    config = tmp_path / "config.toml"
+    config.write_text('[keymap]\n"main.undo" = "z"\n"main.nope" = "x"\n', encoding="utf-8")
+    app = make_app(demo_db, config=config)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        thread_id = main(app).thread.id
+        start = main(app).thread.current_leaf_id
+        select(app, BRANCH_POINT)
+        await pilot.press("r", "y")
+        await settle(pilot)
+        assert (await app.store.get_thread(thread_id)).current_leaf_id == BRANCH_POINT
+        await pilot.press("u")
+        await settle(pilot)
+        assert (await app.store.get_thread(thread_id)).current_leaf_id == BRANCH_POINT
+        await pilot.press("z")
+        await settle(pilot)
+        assert (await app.store.get_thread(thread_id)).current_leaf_id == start
+        warnings = [str(n.message) for n in app._notifications if n.severity == "warning"]
+        assert any("main.nope" in w for w in warnings)

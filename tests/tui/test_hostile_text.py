@@ -76,3 +76,23 @@ async def test_archive_notification_shows_a_bracketed_title_literally(tmp_path: 
         shown = [str(getattr(Toast(n).render(), "plain", "")) for n in app._notifications]
         assert any(f"Archived {title} (" in " ".join(message.split()) for message in shown), shown
         assert app.is_running
+
+
+async def test_a_failing_worker_on_the_search_screen_is_a_notification(demo_db: Path) -> None:
+    """Worker.StateChanged does not bubble: the search screen's workers reach the app's one
+    handler, so a search that fails (here: the database connection is gone) says so."""
+    from tui.screens.search import SearchScreen
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        await app.store.close()
+        await pilot.press(*"login")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert errors, "the failed search was silent"

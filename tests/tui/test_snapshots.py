@@ -88,3 +88,28 @@ def test_empty_database_welcome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 def test_narrow_terminal(demo_db: Path, snap_compare: Any) -> None:
     """You should see at 80×24 only Threads and the Transcript; the side pane is folded away."""
     assert snap_compare(make_app(demo_db), terminal_size=(80, 24), run_before=settle)
+
+
+def test_side_pane_at_80_columns(demo_db: Path, snap_compare: Any) -> None:
+    """You should see at 80×30 after `p` the Transcript and the side pane; the thread list
+    folded away so the transcript keeps room, and every word of a message wrapped whole
+    ("Also add a test that expiry still works.")."""
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_db), terminal_size=(80, 30), run_before=run_before)
+
+
+def test_side_pane_too_narrow_at_60_columns(demo_db: Path, snap_compare: Any) -> None:
+    """You should see at 60×20 after `p` only the Transcript, full width: the side pane does
+    not fit beside it and stays folded (a notification says so)."""
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_db), terminal_size=(60, 20), run_before=run_before)

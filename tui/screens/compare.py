@@ -21,14 +21,14 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from textual.worker import Worker, WorkerState
 
-from store import Message, Store, StoreError, Thread, payloads
+from store import Message, Store, Thread, payloads
 from store.compare import BranchSummary, summarize
 
 from .. import figures
 from ..safe_text import clean_line
 from ..widgets.compare_view import CompareView
+from ..workers import ReportsWorkerFailures
 
 TITLE_WIDTH = 56
 """Characters of a column's label (its first prompt) in its head."""
@@ -61,7 +61,7 @@ def summary_text(name: str, message_id: int, label: str, summary: BranchSummary)
     return text
 
 
-class CompareScreen(Screen[Opened | None]):
+class CompareScreen(ReportsWorkerFailures, Screen[Opened | None]):
     """Two messages' branches side by side."""
 
     DEFAULT_CSS = """
@@ -142,16 +142,6 @@ class CompareScreen(Screen[Opened | None]):
         else:
             self.app.notify(f"#{message_id} is already the head.")
         self.dismiss((thread.id, message_id))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A failed read or move becomes a notification, never a traceback."""
-        if event.state is not WorkerState.ERROR:
-            return
-        error = event.worker.error
-        if isinstance(error, StoreError):
-            self.notify(str(error), title="Not done", severity="error")
-        else:
-            self.notify(f"Something went wrong: {clean_line(repr(error))}", title="Error", severity="error")
 
 
 __all__ = ["CompareScreen", "side_label", "summary_text"]

@@ -2,12 +2,13 @@
 
 The widgets only show what they are given and post what the user asked for; this screen
 does every store call, in workers, and pushes the results back into the widgets. Every
-failure of a worker arrives in one `Worker.StateChanged` handler and becomes a
-notification (a `StoreError` carries a sentence a person can act on).
+failure of a worker becomes a notification through `tui/workers.py` (a `StoreError`
+carries a sentence a person can act on).
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -26,7 +27,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.app import SuspendNotSupported
 from textual.widgets import Footer, TabbedContent, TabPane
-from textual.worker import Worker, WorkerState
+from textual.worker import WorkerState
 
 from store import payloads
 from store import Checkpoint, Event, Message, Role, Store, StoreError, Thread, ThreadStatus
@@ -39,6 +40,7 @@ from ..widgets.checkpoint_list import CheckpointList
 from ..widgets.thread_list import ThreadList
 from ..widgets.timeline import Timeline
 from ..widgets.transcript import Transcript
+from ..workers import ReportsWorkerFailures
 from .help import HelpScreen
 from .modals import Composed, ComposerScreen, ConfirmScreen, HandOffChoice, HandOffScreen, ProjectScreen, PromptScreen
 from .welcome import WelcomeScreen
@@ -60,9 +62,42 @@ SIDE_AUTO_WIDTH = 110
 """Below this many columns the side pane folds away (p shows it)."""
 THREADS_AUTO_WIDTH = 70
 """Below this many columns the thread list folds away (l shows it)."""
+TRANSCRIPT_MIN_WIDTH = 32
+"""The transcript keeps at least this many columns; a pane that would leave it fewer folds away."""
 
 
-class MainScreen(Screen[None]):
+def threads_width(width: int) -> int:
+    """The thread list's columns in a terminal `width` wide (grove.tcss: 28%, 26..52)."""
+    return min(52, max(26, width * 28 // 100))
+
+
+def side_width(width: int) -> int:
+    """The side pane's columns in a terminal `width` wide (grove.tcss: 30%, 34..64)."""
+    return min(64, max(34, width * 30 // 100))
+
+
+def fit_panes(width: int, threads: bool, side: bool, keep: str | None) -> tuple[bool, bool]:
+    """Which of the thread list and the side pane fit beside a readable transcript.
+
+    `keep` is the pane the person asked for last ("threads" or "side"): when both do not
+    fit, the other one folds first.
+    """
+    def room(t: bool, s: bool) -> int:
+        return width - (threads_width(width) if t else 0) - (side_width(width) if s else 0)
+
+    if threads and side and room(True, True) < TRANSCRIPT_MIN_WIDTH:
+        if keep == "threads":
+            side = False
+        else:
+            threads = False
+    if side and room(threads, True) < TRANSCRIPT_MIN_WIDTH:
+        side = False
+    if threads and room(True, side) < TRANSCRIPT_MIN_WIDTH:
+        threads = False
+    return threads, side
+
+
+class MainScreen(ReportsWorkerFailures, Screen[None]):
     """The four panes and every action on threads and messages."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -81,6 +116,8 @@ class MainScreen(Screen[None]):
         Binding("u", "undo", "Undo", id="main.undo"),
         Binding("a", "archive", "Archive", show=False, id="main.archive"),
         Binding("n", "new_thread", "New", show=False, id="main.new_thread"),
+        Binding("R", "rename_thread", "Rename", show=False, id="main.rename_thread"),
+        Binding("D", "delete_thread", "Delete thread", show=False, id="main.delete_thread"),
         Binding("s", "cycle_status", "Status", show=False, id="main.status"),
         Binding("1", "cycle_filter('status')", "Filter status", show=False, id="main.filter_status"),
         Binding("2", "cycle_filter('source')", "Filter source", show=False, id="main.filter_source"),
@@ -124,6 +161,8 @@ class MainScreen(Screen[None]):
         self._data_version: int | None = None
         self._side_shown: bool | None = None
         self._threads_shown: bool | None = None
+        self._asked_last: str | None = None
+        """The pane (threads or side) the person showed last: it stays when both do not fit."""
         self._opened_first = False
         self._threads: list[Thread] = []
         self._total = 0
@@ -131,6 +170,7 @@ class MainScreen(Screen[None]):
         self._full_at = 0.0
         self.marked: Message | None = None
         """The message `m` marked, which `=` compares another one with."""
+        self._sibling_lock = asyncio.Lock()
 
     # ------------------------------------------------------------------ layout
 
@@ -178,6 +218,7 @@ class MainScreen(Screen[None]):
     def _apply_widths(self, width: int) -> None:
         side = self._side_shown if self._side_shown is not None else width >= SIDE_AUTO_WIDTH
         threads = self._threads_shown if self._threads_shown is not None else width >= THREADS_AUTO_WIDTH
+        threads, side = fit_panes(width, threads, side, self._asked_last)
         self.query_one("#side").display = side
         self.thread_list.display = threads
         if self.focused is not None and not self.focused.display:
@@ -213,8 +254,9 @@ class MainScreen(Screen[None]):
             return
         title = clean_line(view.thread.title or "Untitled")
         parts = [title]
-        if view.branches > 1:
-            parts.append(f"branch {view.branch} of {view.branches}")
+        if (fork := view.fork_point) is not None:  # the transcript's ‹k/n›, not a second numbering
+            message, (position, count) = fork
+            parts.append(f"‹{position}/{count}› at #{message.id}")
         parts.append(f"{len(view.path)} of {view.thread.message_count} msgs")
         if view.thread.archived:
             parts.append("archived")
@@ -457,19 +499,6 @@ class MainScreen(Screen[None]):
         self.query_one(CheckpointList).show_checkpoints(None, [], {})
         self._show_transcript_title()
 
-    # ------------------------------------------------------------------ errors
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Every worker failure becomes a notification, never a traceback."""
-        if event.state is not WorkerState.ERROR:
-            return
-        error = event.worker.error
-        if isinstance(error, StoreError):
-            self.notify(literal("$error", error=error), title="Not done", severity="error")
-        else:
-            self.log.error(f"worker {event.worker.name} failed: {error!r}")
-            self.notify(literal("Something went wrong: $error", error=repr(error)), title="Error", severity="error")
-
     # ------------------------------------------------------------------ helpers
 
     def _selected(self) -> Message | None:
@@ -550,12 +579,18 @@ class MainScreen(Screen[None]):
     def action_toggle_side(self) -> None:
         """Show or hide the side pane."""
         self._side_shown = not self.query_one("#side").display
+        self._asked_last = "side"
         self._apply_widths(self.size.width)
+        if self._side_shown and not self.query_one("#side").display:
+            self.notify("Too narrow for the side pane beside the transcript; widen the terminal.", severity="warning")
 
     def action_toggle_threads(self) -> None:
         """Show or hide the thread list."""
         self._threads_shown = not self.thread_list.display
+        self._asked_last = "threads"
         self._apply_widths(self.size.width)
+        if self._threads_shown and not self.thread_list.display:
+            self.notify("Too narrow for the thread list beside the transcript; widen the terminal.", severity="warning")
         if self.thread_list.display:
             self.thread_list.focus()
 
@@ -608,13 +643,40 @@ class MainScreen(Screen[None]):
 
     @work(group="op", exit_on_error=False)
     async def switch_sibling(self, message: Message, step: int, index: int) -> None:
-        thread = await self.store.switch_sibling(message.id, step)
+        # Presses come faster than the screen redraws, so `message` may be a sibling the
+        # head already left: step from the one on the active path now, one press at a
+        # time, and record nothing when the head would stay where it is (item 17).
+        async with self._sibling_lock:
+            path = await self.store.path(message.thread_id)
+            current = next((m for m in path if m.parent_id == message.parent_id and m.depth == message.depth), message)
+            siblings = await self.store.siblings(current.id)
+            position = next(i for i, m in enumerate(siblings) if m.id == current.id) + step
+            if 0 <= position < len(siblings):
+                leaf = await self.store.newest_leaf(siblings[position].id)
+                if path and leaf.id == path[-1].id:
+                    return
+            thread = await self.store.switch_sibling(current.id, step)
         self._reload(thread.id, select_index=index)
 
     def action_fork(self) -> None:
-        """Write a new message after the selected one (a new branch there)."""
+        """Write a new message after the selected one (a new branch there); in an empty
+        thread, its first message."""
+        view = self.view
+        if view is not None and not view.path:
+            self.first_message_flow(view.thread)
+            return
         if (message := self._selected()) is not None:
             self.fork_flow(message)
+
+    @work(group="op", exit_on_error=False)
+    async def first_message_flow(self, thread: Thread) -> None:
+        composed: Composed | None = await self._ask(
+            ComposerScreen(f"First message of {clean_line(thread.title or 'Untitled')}", role=Role.USER, cursor_blink=self._cursor_blink)
+        )
+        if composed is None:
+            return
+        made = await self.store.append(thread.id, composed.role, composed.text)
+        self._reload(thread.id, select_id=made.id)
 
     @work(group="op", exit_on_error=False)
     async def fork_flow(self, message: Message) -> None:
@@ -881,6 +943,45 @@ class MainScreen(Screen[None]):
             self.notify(literal("Archived $title (3 shows archived threads; a again brings it back).", title=title))
         if self.thread is not None and self.thread.id == updated.id:
             self.load_thread(updated.id)
+        self.load_threads()
+
+    def action_rename_thread(self) -> None:
+        """Give the thread under the cursor / the open thread a new title."""
+        if (thread := self._target_thread()) is not None:
+            self.rename_flow(thread)
+
+    @work(group="op", exit_on_error=False)
+    async def rename_flow(self, thread: Thread) -> None:
+        title: str | None = await self._ask(
+            PromptScreen("Rename thread", value=clean_line(thread.title or ""), placeholder="a title", cursor_blink=self._cursor_blink)
+        )
+        if title is None:
+            return
+        updated = await self.store.rename_thread(thread.id, title)
+        self.notify(literal("Renamed to $title.", title=updated.title or ""))
+        if self.thread is not None and self.thread.id == updated.id:
+            self.load_thread(updated.id)
+        self.load_threads(select_id=updated.id)
+
+    def action_delete_thread(self) -> None:
+        """Delete the thread under the cursor / the open thread, after a confirmation."""
+        if (thread := self._target_thread()) is not None:
+            self.delete_thread_flow(thread)
+
+    @work(group="op", exit_on_error=False)
+    async def delete_thread_flow(self, thread: Thread) -> None:
+        title = clean_line(thread.title or "Untitled")
+        noun = "message" if thread.message_count == 1 else "messages"
+        body = (
+            f"Delete the thread {title} with its {thread.message_count} {noun}, checkpoints and history?\n\n"
+            "This cannot be undone (a archives it instead)."
+        )
+        if not await self._ask(ConfirmScreen("Delete thread", body)):
+            return
+        await self.store.delete_thread(thread.id)
+        self.notify(literal("Deleted $title.", title=title))
+        if self.thread is not None and self.thread.id == thread.id:
+            self._close_thread()
         self.load_threads()
 
     def action_cycle_status(self) -> None:

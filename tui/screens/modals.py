@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from store import Role
 
+from ..key_hold import release_after_focus
 from ..safe_text import clean, clean_line
 
 if TYPE_CHECKING:
@@ -36,8 +37,10 @@ class Composed:
 class ComposerScreen(ModalScreen[Composed | None]):
     """A multi-line editor for a new message: ctrl+s sends, escape cancels."""
 
+    # Send is not a priority binding: it travels behind the keys still queued for the text
+    # area, so the last keys typed before ctrl+s are in the message (issue 10 item 16).
     BINDINGS = [
-        Binding("ctrl+s", "send", "Send", priority=True, id="composer.send"),
+        Binding("ctrl+s", "send", "Send", id="composer.send"),
         Binding("escape", "cancel", "Cancel", priority=True, id="composer.cancel"),
         Binding("ctrl+r", "cycle_role", "Role", priority=True, id="composer.role"),
     ]
@@ -67,6 +70,7 @@ class ComposerScreen(ModalScreen[Composed | None]):
         area = self.query_one(TextArea)
         area.focus()
         area.move_cursor(area.document.end)
+        release_after_focus(self.app)
 
     def _show_role(self) -> None:
         self.query_one("#composer-role", Static).update(Content(f"as: {self.role.value}  (ctrl+r to change)"))
@@ -105,6 +109,9 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(Content(self._body), id="confirm-body")
             yield Static(Content("y / enter: yes    n / escape: no"), id="confirm-keys")
 
+    def on_mount(self) -> None:
+        release_after_focus(self.app)
+
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
 
@@ -131,6 +138,7 @@ class PromptScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        release_after_focus(self.app)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         value = event.value.strip()
@@ -180,6 +188,7 @@ class HandOffScreen(ModalScreen[HandOffChoice | None]):
 
     def on_mount(self) -> None:
         self._show()
+        release_after_focus(self.app)
 
     def _show(self) -> None:
         p = self._prepared[self.agent]

@@ -21,6 +21,8 @@ from textual.widgets import Input, Static
 from store import Role, Store
 
 from ..widgets.search_results import MessageResult, Result, SearchResults, ThreadResult
+from ..key_hold import release_after_focus
+from ..workers import ReportsWorkerFailures
 
 PAGE = 50
 ROLES: tuple[Role | None, ...] = (None, Role.USER, Role.ASSISTANT, Role.TOOL, Role.SYSTEM)
@@ -35,7 +37,7 @@ class SearchJump:
     message_id: int | None
 
 
-class SearchScreen(ModalScreen[SearchJump | None]):
+class SearchScreen(ReportsWorkerFailures, ModalScreen[SearchJump | None]):
     """Full-text search over every message (or one thread), with filters."""
 
     DEFAULT_CSS = """
@@ -104,6 +106,7 @@ class SearchScreen(ModalScreen[SearchJump | None]):
     def on_mount(self) -> None:
         self._show_filters()
         self.query_one(Input).focus()
+        release_after_focus(self.app)
         if self._initial_query:
             self._restart()
 

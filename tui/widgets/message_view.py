@@ -177,18 +177,18 @@ class BodyRenderer:
     def _line(self, text: Text, width: int) -> list[Segment]:
         return list(one_line(text, width, self.console, Style()))
 
-    def _fold(self, lines: list[list[Segment]], keep: int, over: int, hint: str) -> list[list[Segment]]:
+    def _fold(self, lines: list[list[Segment]], keep: int, over: int, hint: str, width: int) -> list[list[Segment]]:
         if len(lines) <= over:
             return lines
         hidden = len(lines) - keep
         fold = Text(f"… {hidden} more lines ({hint})", style=self.style("transcript--fold"), end="")
-        return lines[:keep] + [list(fold.render(self.console))]
+        return lines[:keep] + [self._line(fold, width)]  # cut to the pane, never wider
 
     def _block(self, text: str, width: int, base: Style, *, keep: int | None) -> list[list[Segment]]:
         """A tool's input or output: plain text in `base`, cut to `keep` lines when given."""
         lines = self._text_lines(Text(clean(text.rstrip("\n")) or "(no output)", style=base, end=""), width)
         if keep is not None:
-            lines = self._fold(lines, keep, keep, "enter for all")
+            lines = self._fold(lines, keep, keep, "enter for all", width)
         return lines
 
     def _one_liner(self, first: str, more: int, style: Style, width: int, *, prefix: Text | None = None) -> list[Segment]:
@@ -205,7 +205,7 @@ class BodyRenderer:
         kind = kind_of(message)
         if kind is MessageKind.PROMPT:
             lines = self._text_lines(Text(clean(message.content) or "(empty)", end=""), width)
-            return lines if level else self._fold(lines, FOLD_KEEP, FOLD_OVER, "enter to unfold")
+            return lines if level else self._fold(lines, FOLD_KEEP, FOLD_OVER, "enter to unfold", width)
         if kind is MessageKind.REPLY:
             return self._reply(message, width, level, tools)
         if kind is MessageKind.TOOL_RESULT:
@@ -238,7 +238,7 @@ class BodyRenderer:
                 lines.append(self._one_liner(first, more, dim, width, prefix=Text("✻ thinking  ", style=dim, end="")))
         if message.content.strip():
             prose = self._markdown_lines(message.content, width)
-            lines += prose if level else self._fold(prose, FOLD_KEEP, FOLD_OVER, "enter to unfold")
+            lines += prose if level else self._fold(prose, FOLD_KEEP, FOLD_OVER, "enter to unfold", width)
         for call in payloads.tool_calls(data):
             lines += self._call(call, tools.results.get(call.get("id") or ""), width, level)
         return lines or [self._line(Text("(empty)", style=self.style("transcript--fold")), width)]
@@ -256,7 +256,7 @@ class BodyRenderer:
         if not level:
             return lines
         keep = None if level >= 2 else OUTPUT_KEEP
-        inner = max(10, width - 2)
+        inner = max(1, width - 2)
         pad = Segment("  ")
         lines += [[pad, *row] for row in self._block(payloads.tool_input_text(call), inner, self.style("transcript--tool-line"), keep=keep)]
         if result is not None:

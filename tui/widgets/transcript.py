@@ -248,7 +248,9 @@ class Transcript(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ layout
 
     def _width(self) -> int:
-        return max(20, self.scrollable_content_region.width or self.size.width or 80)
+        # The width there really is: a floor above it would render lines wider than the
+        # pane, and their ends would be cut off (issue 10 item 20).
+        return max(1, self.scrollable_content_region.width or self.size.width or 80)
 
     def _relayout(self) -> None:
         """Heights for every message: known exact ones, else estimates."""
@@ -510,7 +512,7 @@ class Transcript(ScrollView, can_focus=True):
             label = clean_line(message.content)[: max(0, width - 12)] or "conversation compacted"
             rule = Text(f" {label} ".center(width - INDENT, "─"), style=style("transcript--divider"), end="")
             return [Strip([pad, *rule.render(self.app.console)])]
-        inner = max(10, width - INDENT - 1)
+        inner = max(1, width - INDENT - 1)
         rows = BodyRenderer(self.app.console, style).render(message, inner, level, self._tools)
         return to_strips(rows, pad)
 
