@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from store import Role
+from store import payloads
+from store.payloads import MessageKind
 from tui.screens.main import TRANSCRIPT_MIN_WIDTH, MainScreen, fit_panes
 
 from tui_helpers import make_app, settle
@@ -30,7 +31,7 @@ async def test_user_messages_keep_every_character_when_wrapped(demo_db: Path, si
         transcript = main(app).transcript
         width = transcript.scrollable_content_region.width
         assert width >= min(TRANSCRIPT_MIN_WIDTH, size[0]) - 4  # borders and the scrollbar
-        prompts = [m for m in transcript.path if m.role is Role.USER]
+        prompts = [m for m in transcript.path if payloads.message_kind(m.role, m.data) is MessageKind.PROMPT]
         assert prompts
         for message in prompts:
             strips = transcript._body(message, transcript._layout_width, 1)  # unfolded: all of it

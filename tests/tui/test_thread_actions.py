@@ -56,7 +56,7 @@ async def test_R_renames_the_thread_and_shows_the_title_literally(demo_db: Path)
         assert (await app.store.get_thread(thread_id)).title == "fix [/tmp] path"
         # border_title reads back as markup; the plain text is what the screen shows
         assert Content.from_markup(main(app).transcript.border_title or "").plain.startswith("fix [/tmp] path · ")
-        assert "Renamed to fix [/tmp] path." in [str(n.message) for n in app._notifications]
+        assert "Renamed to fix [/tmp] path." in [Content.from_markup(n.message).plain for n in app._notifications]  # as the toast draws it
 
 
 async def test_D_deletes_the_thread_after_asking(demo_db: Path) -> None:
