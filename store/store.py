@@ -118,6 +118,7 @@ class Store:
         self._reader = reader
         self._clock = clock
         self._closed = False
+        self._read_only_reason: str | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -181,7 +182,17 @@ class Store:
         """The store's clock (injectable, so tests and snapshots are deterministic)."""
         return self._clock()
 
+    def make_read_only(self, reason: str) -> None:
+        """Refuse every write from now on with `reason` (e.g. the file was deleted under us:
+        writes would go to an unlinked file and vanish). Reads still work."""
+        self._read_only_reason = reason
+
+    def _check_writable(self) -> None:
+        if self._read_only_reason is not None:
+            raise InvalidOperation(self._read_only_reason)
+
     async def _write(self, fn: Callable[..., Any], *args: Any) -> Any:
+        self._check_writable()
         return await connection.run_write(self._writer, fn, *args)
 
     async def _read(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -655,6 +666,7 @@ class Store:
     async def run_writes(self, fn: Callable[..., Any], calls: list[tuple[Any, ...]]) -> list[Any]:
         """Run `fn(sqlite3_conn, *args)` for each `args` as its own write transaction, all in one
         hop; a call that fails with `sqlite3.Error` is rolled back alone and gives the error."""
+        self._check_writable()
         return await connection.run_writes(self._writer, fn, calls)
 
     async def run_read(self, fn: Callable[..., Any], *args: Any) -> Any:

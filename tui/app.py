@@ -173,8 +173,15 @@ class GroveApp(KeyHold):
         try:
             await follower.run(self._followed, self._follow_stop)
         except DatabaseGone as error:
-            # Writes would go to the deleted file and vanish: following stops, and says so.
-            self.notify(literal("$error", error=error), title="Following stopped", severity="error", timeout=30)
+            # Writes would go to the deleted file and vanish: following stops, the app turns
+            # read-only (every write refused with this sentence), and says so.
+            self.store.make_read_only(f"{error} Grove is read-only until you restart it.")
+            self.notify(
+                literal("$error Grove is read-only until you restart it.", error=error),
+                title="Following stopped",
+                severity="error",
+                timeout=30,
+            )
 
     async def _followed(self, change: FollowChange) -> None:
         for thread_id in change.created:

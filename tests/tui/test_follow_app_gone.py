@@ -8,7 +8,9 @@ from pathlib import Path
 
 from tui_helpers import make_app, settle
 
-from store import Store
+import pytest
+
+from store import InvalidOperation, Store
 
 FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
 SESSION = FIXTURES / "claude-code" / "dag_simple.jsonl"
@@ -34,4 +36,15 @@ async def test_a_deleted_database_stops_following_with_a_notification(tmp_path: 
                 break
             await pilot.pause(0.025)
         assert any("deleted or replaced" in str(n.message) for n in app._notifications)
+        assert app.is_running
+        # Read-only until restart: a write from the app is refused with one sentence, and
+        # nothing reaches the unlinked file.
+        assert any("read-only" in str(n.message) for n in app._notifications)
+        with pytest.raises(InvalidOperation, match="read-only"):
+            await app.store.append(mine.id, "user", "lost?")
+        before = len(app._notifications)
+        app.main.thread_list.focus()
+        await pilot.press("a")  # archive the selected thread: a write
+        await settle(pilot)
+        assert any("read-only" in str(n.message) for n in list(app._notifications)[before:])
         assert app.is_running
