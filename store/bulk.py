@@ -221,12 +221,6 @@ def write_file(
     return results
 
 
-async def write_thread(store: Any, parsed: ParsedThread) -> WriteResult:
-    """Write one parsed thread through `store.run_write`, in one transaction."""
-    results = await store.run_write(write_file, [parsed], None, encode_time(store.now()))
-    return results[0]
-
-
 def _t(moment: datetime | None) -> str | None:
     return encode_time(moment) if moment is not None else None
 

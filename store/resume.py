@@ -25,7 +25,6 @@ import shlex
 import tempfile
 import uuid as uuid_module
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 

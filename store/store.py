@@ -51,7 +51,6 @@ from .schema import migrate
 from .search import make_hit, match_expression, query_words
 from .usage import GROUPINGS, UsageRow, UsageTotals, group, rx_all_replies, rx_thread_replies, tally
 from .transactions import (
-    _check_aware,
     _checked_content,
     _checkpoint_row,
     _data_version,

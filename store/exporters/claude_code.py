@@ -174,7 +174,7 @@ def render_session(
                 fields["sourceToolAssistantUUID"] = owner
             entry("user", turn.created_at, origin, **fields)
         elif turn.kind == "compaction":
-            boundary = entry(
+            entry(  # only its place in the chain matters
                 "system",
                 turn.created_at,
                 origin,
@@ -185,7 +185,6 @@ def render_session(
                 logicalParentUuid=parent,
                 compactMetadata=_compact_metadata(turn),
             )
-            del boundary  # only its place in the chain matters
             summary = summary_of(turn)
             if summary.strip():
                 holder = turn.summary_message or turn.message

@@ -518,18 +518,6 @@ def _size(path: Path) -> int:
         return 0
 
 
-async def import_file(store: Any, path: Path, fmt: str, report: ImportReport) -> None:
-    """Import one file (its new lines) in one transaction."""
-    sub = await import_paths(store, [path], format=fmt)
-    report.threads += [t for t in sub.threads if t not in report.threads]
-    report.created += sub.created
-    report.messages += sub.messages
-    report.updated_messages += sub.updated_messages
-    report.files += sub.files
-    report.errors += sub.errors
-    report.pending += sub.pending
-
-
 def _parse_chunk(jobs: list[tuple[Path, str, ReadPlan]]) -> list[Any]:
     """Parse a few planned files (on a worker thread or in the pool's process)."""
     out: list[Any] = []

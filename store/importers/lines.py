@@ -140,14 +140,6 @@ class ReadPlan:
     """Read again from the start because older importer rules read it: its threads are rebuilt."""
 
 
-def load_record(conn: sqlite3.Connection, path: str) -> tuple[Any, ...] | None:
-    """The `import_files` row of a path (run with `Store.run_read`)."""
-    return conn.execute(
-        "SELECT size, mtime, offset, line_count, head_hash, state, format, parser_version FROM import_files"
-        " WHERE path = ?", (path,)
-    ).fetchone()
-
-
 def load_records(conn: sqlite3.Connection, paths: list[str]) -> dict[str, tuple[Any, ...]]:
     """The `import_files` rows of many paths at once, by path (run with `Store.run_read`)."""
     found: dict[str, tuple[Any, ...]] = {}
