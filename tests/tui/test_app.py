@@ -16,25 +16,12 @@ from tui.widgets.branch_tree import BranchTree
 from tui.widgets.checkpoint_list import CheckpointList
 from tui.widgets.thread_list import ThreadList
 from tui.widgets.timeline import Timeline
-from tui.widgets.transcript import Transcript
 
-from tui_helpers import make_app, settle
+from tui_helpers import main, make_app, select, settle, wait_until
 
 LOGIN = "Fix flaky login test"
 BRANCH_POINT = 339
 """In the demo's login thread: the prompt that has two later siblings (‹1/3›)."""
-
-
-def main(app: Any) -> MainScreen:
-    screen = app.main
-    assert isinstance(screen, MainScreen)
-    return screen
-
-
-def select(app: Any, message_id: int) -> None:
-    """Put the transcript's selection on a message of the active path."""
-    transcript = main(app).transcript
-    transcript.cursor = next(i for i, m in enumerate(transcript.path) if m.id == message_id)
 
 
 async def open_thread(pilot: Any, title: str) -> None:
@@ -574,10 +561,7 @@ async def test_a_thread_another_process_appends_to_grows_on_screen(demo_db: Path
         selected_before = transcript.cursor = 3
         async with Store.open(demo_db) as other:
             written = await other.append(thread_id, "user", "written by another process")
-        for _ in range(750):  # bounded (15 s, for a loaded CI machine) wait for the 50 ms poller, not a fixed sleep
-            await pilot.pause(0.02)
-            if transcript.path and transcript.path[-1].id == written.id:
-                break
+        await wait_until(pilot, lambda: bool(transcript.path) and transcript.path[-1].id == written.id)
         assert transcript.path[-1].id == written.id
         assert transcript.cursor == selected_before  # the selection stayed where it was
         assert screen.thread_list.rows[0].thread.message_count == 25

@@ -12,16 +12,10 @@ from store import EventKind
 from tui.screens.main import MainScreen
 from tui.screens.modals import ComposerScreen, PromptScreen
 
-from tui_helpers import make_app, settle
+from tui_helpers import main, make_app, select, settle
 
 BRANCH_POINT = 339
 """In the demo's login thread: the prompt that has two later siblings (‹1/3›)."""
-
-
-def main(app: Any) -> MainScreen:
-    screen = app.main
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 async def burst(pilot: Any, keys: str | list[str]) -> None:
@@ -39,11 +33,6 @@ async def burst(pilot: Any, keys: str | list[str]) -> None:
         app.post_message(event)
     await pilot.pause()
     await settle(pilot)
-
-
-def select(app: Any, message_id: int) -> None:
-    transcript = main(app).transcript
-    transcript.cursor = next(i for i, m in enumerate(transcript.path) if m.id == message_id)
 
 
 async def test_keys_typed_after_c_are_the_checkpoint_name(demo_db: Path) -> None:

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui_helpers import make_app, settle
+from tui_helpers import make_app, settle, wait_until
 
 from store import Store, Thread
 from tui.screens.main import MainScreen
 
 FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
 SESSION = FIXTURES / "claude-code" / "dag_simple.jsonl"
-
-
-async def wait_until(pilot, condition) -> bool:  # type: ignore[no-untyped-def]
-    """Poll the app until `condition()` holds; bounded, so a hang fails instead of blocking."""
-    for _ in range(400):  # 400 × 25 ms: the follower and the 50 ms poller get 10 s
-        if condition():
-            return True
-        await pilot.pause(0.025)
-    return condition()
 
 
 def live_thread(screen: MainScreen) -> Thread:

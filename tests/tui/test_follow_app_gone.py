@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tui_helpers import make_app, settle
+from tui_helpers import make_app, settle, wait_until
 
 import pytest
 
@@ -25,16 +25,10 @@ async def test_a_deleted_database_stops_following_with_a_notification(tmp_path: 
     app = make_app(tmp_path / "grove.db", poll_interval=0.05, follow=[projects])
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        for _ in range(400):  # bounded wait for the watcher to be live (not a timed assertion)
-            if app.follower is not None and app.follower.ready.is_set():
-                break
-            await pilot.pause(0.025)
+        await wait_until(pilot, lambda: app.follower is not None and app.follower.ready.is_set())
         os.unlink(tmp_path / "grove.db")
         (projects / "a.jsonl").write_bytes(SESSION.read_bytes())
-        for _ in range(400):
-            if any("deleted or replaced" in str(n.message) for n in app._notifications):
-                break
-            await pilot.pause(0.025)
+        assert await wait_until(pilot, lambda: any("deleted or replaced" in str(n.message) for n in app._notifications))
         assert any("deleted or replaced" in str(n.message) for n in app._notifications)
         assert app.is_running
         # Read-only until restart: a write from the app is refused with one sentence, and

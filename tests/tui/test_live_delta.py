@@ -6,31 +6,14 @@ objects (a reload builds new ones), and only what was stored after them is added
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from store import Store
-from tui.screens.main import MainScreen
 from tui.thread_model import build_runs
 from tui.widgets.branch_tree import BranchTree
 from tui.widgets.timeline import Timeline
 
-from tui_helpers import make_app, settle
-
-
-def main(app: Any) -> MainScreen:
-    screen = app.main
-    assert isinstance(screen, MainScreen)
-    return screen
-
-
-async def wait_for(pilot: Any, done: Callable[[], bool]) -> None:
-    """Bounded wait (15 s, for a loaded machine) for the 50 ms poller; not a timing assert."""
-    for _ in range(750):
-        if done():
-            return
-        await pilot.pause(0.02)
+from tui_helpers import main, make_app, settle, wait_until
 
 
 async def test_an_append_by_another_process_extends_the_open_thread_without_reloading(demo_db: Path) -> None:
@@ -46,7 +29,7 @@ async def test_an_append_by_another_process_extends_the_open_thread_without_relo
         async with Store.open(demo_db) as other:
             first = await other.append(thread_id, "user", "written by another process")
             second = await other.append(thread_id, "assistant", "and its reply")
-        await wait_for(pilot, lambda: transcript.path[-1].id == second.id)
+        await wait_until(pilot, lambda: transcript.path[-1].id == second.id)
         await settle(pilot)
         assert [m.id for m in transcript.path] == [m.id for m in before] + [first.id, second.id]
         assert all(a is b for a, b in zip(transcript.path, before))  # not read again
@@ -70,7 +53,7 @@ async def test_a_branch_made_by_another_process_shows_with_its_sibling_marker(de
         fork_at = before[1]
         async with Store.open(demo_db) as other:
             forked = await other.fork(fork_at.id, "user", "a branch from elsewhere")
-        await wait_for(pilot, lambda: transcript.path[-1].id == forked.id)
+        await wait_until(pilot, lambda: transcript.path[-1].id == forked.id)
         await settle(pilot)
         assert [m.id for m in transcript.path] == [before[0].id, fork_at.id, forked.id]
         assert transcript.path[0] is before[0]
@@ -88,7 +71,7 @@ async def test_a_branch_deleted_by_another_process_leaves_the_screen(demo_db: Pa
         last = transcript.path[-1]
         async with Store.open(demo_db) as other:
             await other.delete_branch(last.id, force=True)
-        await wait_for(pilot, lambda: last.id not in {m.id for m in transcript.path})
+        await wait_until(pilot, lambda: last.id not in {m.id for m in transcript.path})
         await settle(pilot)
         assert last.id not in {m.id for m in transcript.path}
         assert screen.view is not None and last.id not in {m.id for m in screen.view.messages}
@@ -108,7 +91,7 @@ async def test_the_thread_list_shows_a_new_title_and_a_new_thread_from_another_p
         def listed() -> dict[int, str | None]:
             return {r.thread.id: r.thread.title for r in screen.thread_list.rows}
 
-        await wait_for(pilot, lambda: listed().get(thread_id) == "Renamed elsewhere" and created.id in listed())
+        await wait_until(pilot, lambda: listed().get(thread_id) == "Renamed elsewhere" and created.id in listed())
         await settle(pilot)
         assert listed()[thread_id] == "Renamed elsewhere"
         assert listed()[created.id] == "Started elsewhere"
@@ -125,7 +108,7 @@ async def test_a_thread_further_down_that_another_process_writes_to_moves_to_the
         async with Store.open(demo_db) as other:
             await other.append(top.id, "user", "the top one grows in place")
             await other.append(last.id, "user", "now the newest")
-        await wait_for(pilot, lambda: rows.rows[0].thread.id == last.id)
+        await wait_until(pilot, lambda: rows.rows[0].thread.id == last.id)
         await settle(pilot)
         assert rows.rows[0].thread.id == last.id
         assert next(r for r in rows.rows if r.thread.id == top.id).thread.message_count == top.message_count + 1

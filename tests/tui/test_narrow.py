@@ -4,21 +4,14 @@ would leave the transcript too little room folds away."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from store import payloads
 from store.payloads import MessageKind
-from tui.screens.main import TRANSCRIPT_MIN_WIDTH, MainScreen, fit_panes
+from tui.screens.main import TRANSCRIPT_MIN_WIDTH, fit_panes
 
-from tui_helpers import make_app, settle
-
-
-def main(app: Any) -> MainScreen:
-    screen = app.main
-    assert isinstance(screen, MainScreen)
-    return screen
+from tui_helpers import main, make_app, settle
 
 
 @pytest.mark.parametrize("size", [(80, 30), (60, 20), (46, 20), (20, 20)])

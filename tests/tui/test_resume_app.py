@@ -21,10 +21,9 @@ from store import EventKind, Store
 from store.importers import import_paths
 from store.payloads import copied_from
 from tui.commands import COMMANDS
-from tui.screens.main import MainScreen
 from tui.screens.modals import ComposerScreen, HandOffScreen
 
-from tui_helpers import make_app, settle
+from tui_helpers import main, make_app, settle
 
 SESSION_ID = "5a0c1c43-29f3-4d1e-9a57-0b7c9a8f2e11"
 
@@ -90,12 +89,6 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     monkeypatch.setenv("CODEX_HOME", str(tmp_path / "codex"))
     monkeypatch.setenv("PATH", str(bin_dir))
     return {"work": work, "db": db, "bin": bin_dir, "claude": tmp_path / "claude", "codex": tmp_path / "codex"}
-
-
-def main(app: Any) -> MainScreen:
-    screen = app.main
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 async def _fork(pilot: Any, text: str) -> None:

@@ -4,7 +4,6 @@ R renames, D deletes after a confirmation."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.content import Content
@@ -13,13 +12,7 @@ from store import NotFound, Role, Store
 from tui.screens.main import MainScreen
 from tui.screens.modals import ComposerScreen, ConfirmScreen, PromptScreen
 
-from tui_helpers import make_app, settle
-
-
-def main(app: Any) -> MainScreen:
-    screen = app.main
-    assert isinstance(screen, MainScreen)
-    return screen
+from tui_helpers import main, make_app, settle
 
 
 async def test_f_in_an_empty_thread_writes_its_first_message(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from textual.worker import WorkerState
 
 from tui.app import GroveApp
 from tui.demo import demo_clock
+from tui.screens.main import MainScreen
 
 NOW = datetime(2026, 3, 14, 18, 0, tzinfo=timezone.utc)
 """The fixed "now" every test app renders ages against (the demo ends around 13:46)."""
@@ -65,3 +67,26 @@ async def settle(pilot: Any) -> None:
             continue
         quiet = 0
     raise AssertionError(f"workers never settled: {list(app.workers)}")
+
+
+def main(app: Any) -> MainScreen:
+    """The app's main screen (asserted to be one)."""
+    screen = app.main
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def select(app: Any, message_id: int) -> None:
+    """Put the transcript's selection on a message of the active path."""
+    transcript = main(app).transcript
+    transcript.cursor = next(i for i, m in enumerate(transcript.path) if m.id == message_id)
+
+
+async def wait_until(pilot: Any, condition: Callable[[], bool], *, tries: int = 750) -> bool:
+    """Poll the app until `condition()` holds: bounded (750 × 20 ms = 15 s, for a loaded
+    machine), so a hang fails instead of blocking; a wait, never a timed assertion."""
+    for _ in range(tries):
+        if condition():
+            return True
+        await pilot.pause(0.02)
+    return condition()
