@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from store import Message, Thread
+from store import Message, Thread, payloads
 
 from .safe_text import clean_line
 
@@ -39,6 +39,11 @@ def first_words(text: str, count: int = 8) -> str:
     if len(words) <= count:
         return " ".join(words)
     return " ".join(words[:count]) + "…"
+
+
+def names_a_run(message: Message) -> bool:
+    """A prompt or a reply: what a person recognises a branch by."""
+    return payloads.message_kind(message.role, message.data) in (payloads.MessageKind.PROMPT, payloads.MessageKind.REPLY)
 
 
 def _age(message: Message) -> tuple[datetime, int]:
@@ -198,6 +203,14 @@ class Run:
     last_sibling: bool
     on_path: bool
     has_head: bool
+    named_by: Message | None = None
+    """The run's first prompt or reply, which names it in the tree (its first message may be
+    a real session's instructions, context or a command caveat); None: the first message."""
+
+    @property
+    def label(self) -> Message:
+        """The message whose first words name the run."""
+        return self.named_by or self.first
 
     def guide(self, max_levels: int = 1_000_000) -> str:
         """The tree lines before the node (`│ ├─`), at most `max_levels` levels deep."""
@@ -230,14 +243,17 @@ def build_runs(messages: list[Message], head_id: int | None, children: Children 
         count = 1
         last = first
         has_head = first.id == head_id
+        named_by = first if names_a_run(first) else None
         seen = {first.id}
         while len(kids := children.get(last.id, [])) == 1 and kids[0].id not in seen:
             last = kids[0]
             seen.add(last.id)
             count += 1
             has_head = has_head or last.id == head_id
+            if named_by is None and names_a_run(last):
+                named_by = last
         child_prefix = None if depth == 0 else _Prefix(prefix, "  " if last_sibling else "│ ")
-        runs.append(Run(first, last, count, depth, prefix, last_sibling, first.id in on_path, has_head))
+        runs.append(Run(first, last, count, depth, prefix, last_sibling, first.id in on_path, has_head, named_by))
         kids = [k for k in children.get(last.id, []) if k.id not in seen]
         for i, kid in reversed(list(enumerate(kids))):
             stack.append((kid, depth + 1, child_prefix, i == len(kids) - 1))
@@ -280,6 +296,7 @@ __all__ = [
     "build_runs",
     "children_of",
     "first_words",
+    "names_a_run",
     "grown_view",
     "newest_leaf_under",
     "sibling_positions",

@@ -15,6 +15,8 @@ import pytest
 from store import Store, payloads
 from store.importers import import_paths
 from tui.screens.main import MainScreen
+from tui.thread_model import first_words
+from tui.widgets.branch_tree import BranchTree
 from tui.widgets.transcript import Transcript
 
 from tui_helpers import make_app, settle
@@ -205,3 +207,22 @@ def test_real_codex_session_snapshot(tmp_path: Path, snap_compare: Any) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(db), terminal_size=(150, 45), run_before=run_before)
+
+
+async def test_the_tree_names_a_run_by_its_first_prompt_not_the_session_context(tmp_path: Path) -> None:
+    """A Codex rollout starts with permission instructions and environment context; the
+    tree's line for the run shows the first words of what the person typed."""
+    db = tmp_path / "real.db"
+    await _import(db, CODEX)
+    app = make_app(db)
+    async with app.run_test(size=(150, 50)) as pilot:
+        screen = await _open_main_thread(pilot)
+        tree = screen.query_one(BranchTree)
+        await settle(pilot)
+        assert screen.transcript.path[0].content.startswith("<")  # the session opens with context
+        prompt = next(
+            m for m in screen.transcript.path if payloads.message_kind(m.role, m.data) is payloads.MessageKind.PROMPT
+        )
+        line = "".join(s.text for s in tree.render_line(0))
+        assert first_words(prompt.content, 3) in line, line
+        assert "“<" not in line

@@ -33,7 +33,7 @@ from textual.strip import Strip
 
 from store import Message, Thread
 
-from ..thread_model import Children, Run, build_runs, first_words
+from ..thread_model import Children, Run, build_runs, first_words, names_a_run
 from .cursor import CursorKeys
 from .lines import highlight, one_line
 
@@ -141,7 +141,8 @@ class BranchTree(CursorKeys, ScrollView, can_focus=True):
             return
         run = self._built[at]
         self._thread = thread
-        self._built[at] = replace(run, last=added[-1], count=run.count + len(added))
+        named_by = run.named_by or next((m for m in added if names_a_run(m)), None)
+        self._built[at] = replace(run, last=added[-1], count=run.count + len(added), named_by=named_by)
         self._cache.clear()
         self.refresh()
 
@@ -230,7 +231,7 @@ class BranchTree(CursorKeys, ScrollView, can_focus=True):
         text.append(label + " ", style=style("branch-tree--count"))
         if run.has_head:  # before the words, so a narrow pane never cuts it off
             text.append("◀ head ", style=style("branch-tree--head"))
-        text.append(f"“{first_words(run.first.content, FIRST_WORDS)}”", style=style("branch-tree--count" if run.on_path else "branch-tree--off-path"))
+        text.append(f"“{first_words(run.label.content, FIRST_WORDS)}”", style=style("branch-tree--count" if run.on_path else "branch-tree--off-path"))
         return one_line(text, width, self.app.console, self.rich_style)
 
 
