@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -40,13 +41,32 @@ def configure(conn: sqlite3.Connection, *, in_memory: bool) -> None:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     if not in_memory:
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = _switch_to_wal(conn)
         if str(mode).lower() != "wal":
             raise StoreError(
                 f"SQLite would not switch the database to WAL mode (it answered {mode!r}); "
                 "is it on a network file system? Put it on a local disk."
             )
     conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """Ask for WAL mode, waiting out other processes that open the same fresh file.
+
+    Switching a new file to WAL needs an exclusive lock, and SQLite answers "database is
+    locked" at once, without its busy handler, when another connection is switching it
+    at the same moment. So we retry for as long as busy_timeout would have waited.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 async def connect(path: str) -> aiosqlite.Connection:
@@ -57,6 +77,14 @@ async def connect(path: str) -> aiosqlite.Connection:
         raise StoreError(f"Cannot open the database at {path}: {exc}.") from exc
     try:
         await conn._execute(configure, conn._conn, in_memory=path == MEMORY)
+    except sqlite3.OperationalError as exc:
+        await conn.close()
+        if "locked" in str(exc):
+            raise StoreError(
+                f"{path} stayed locked by another program for {BUSY_TIMEOUT_MS // 1000} s; "
+                "close it and try again."
+            ) from exc
+        raise StoreError(f"{path} is not a Grove database SQLite can read ({exc}).") from exc
     except sqlite3.DatabaseError as exc:
         await conn.close()
         raise StoreError(f"{path} is not a Grove database SQLite can read ({exc}).") from exc
