@@ -3,8 +3,10 @@
 Builds (or reuses) the benchmark database of `bench/dataset.py`, then times each store
 operation through the async Store and the very same SQL through a plain sqlite3
 connection: the baseline calls the store's own transaction function (`_tx_append`, …)
-inside `BEGIN IMMEDIATE … COMMIT`, so the difference is exactly what the async layer and
-the models cost. Prints the median of many runs, the target, and the ratio.
+inside `BEGIN IMMEDIATE … COMMIT`. A write's baseline is that plus one empty aiosqlite
+thread hop (measured in the same run), the least any async store pays, so the ratio is
+what our layer and models add beyond it (issue 12: ≤ 1 ms and ≤ 1.5×). Reads are beside
+the same SQL alone. Prints the median of many runs, the target, and the ratio.
 
     python bench/store.py [--db PATH] [--rebuild] [--runs N]
 """
@@ -78,7 +80,7 @@ async def run(db: Path, runs: int) -> Report:
     stamp = lambda: encode_time(store_module.utc_now())  # noqa: E731
     report = Report()
     print(f"database: {db} — {facts['threads']:,} threads, {facts['messages']:,} messages; median of {runs} runs")
-    print(f"{'operation':<34} {'grove':>12}  {'sqlite3':>12}  {'ratio':>7}  target")
+    print(f"{'operation':<34} {'grove':>12}  {'baseline':>12}  {'ratio':>7}  target")
 
     async with Store.open(db) as store:
         # Writes go to a scratch thread in the big database, so every run sees the same shape.
@@ -87,6 +89,14 @@ async def run(db: Path, runs: int) -> Report:
         plain_scratch = (await store.create_thread("bench scratch (sqlite3)")).id
         _write_transaction(plain, tx._tx_append, (stamp(), stamp(), plain_scratch, "user", "start", None))
 
+        # design.md §5 compares a write with plain sqlite3 plus one aiosqlite thread hop (the
+        # async layer cannot do with less), both measured here.
+        hop_ms = median_ms(await time_async(lambda i: store._writer._execute(lambda: None), runs))
+        print(f"(one aiosqlite thread hop, doing nothing: {hop_ms * 1000:.0f} µs — added to each write's baseline)")
+
+        def write(name: str, grove: list[float], base: list[float]) -> None:
+            report.add(name, median_ms(grove), median_ms(base) + hop_ms, 1, 1.5)
+
         grove = await time_async(lambda i: store.append(scratch.id, "assistant", f"reply {i}"), runs)
         base = time_sync(
             lambda i: _write_transaction(
@@ -94,21 +104,21 @@ async def run(db: Path, runs: int) -> Report:
             ),
             runs,
         )
-        report.add("append", median_ms(grove), median_ms(base), 1, 3)
+        write("append", grove, base)
 
         grove = await time_async(lambda i: store.fork(first.id, "user", f"branch {i}"), runs)
         base = time_sync(
             lambda i: _write_transaction(plain, tx._tx_fork, (stamp(), first.id, "user", f"branch {i}", None)),
             runs,
         )
-        report.add("fork", median_ms(grove), median_ms(base), 1, 3)
+        write("fork", grove, base)
 
         leaves = [m.id for m in await store.leaves(big)][:2]
         grove = await time_async(lambda i: store.set_leaf(big, leaves[i % 2]), runs)
         base = time_sync(
             lambda i: _write_transaction(plain, tx._tx_set_leaf, (stamp(), big, leaves[i % 2])), runs
         )
-        report.add("set_leaf (big thread)", median_ms(grove), median_ms(base), 1, 3)
+        write("set_leaf (big thread)", grove, base)
 
         await store.set_leaf(big, big_head)
 
@@ -119,7 +129,7 @@ async def run(db: Path, runs: int) -> Report:
         await store.set_leaf(big, big_head)
         base = time_sync(lambda i: _write_transaction(plain, tx._tx_rewind, (stamp(), big, None, 1, None)), runs)
         await store.set_leaf(big, big_head)
-        report.add("rewind by 1 (10k path)", median_ms(grove), median_ms(base), 1, 3)
+        write("rewind by 1 (10k path)", grove, base)
 
         mid = path_ids[len(path_ids) // 2]
         grove = await time_async(lambda i: store.rewind(big, to=mid), 1)  # a long jump, once
@@ -132,16 +142,16 @@ async def run(db: Path, runs: int) -> Report:
             ),
             runs,
         )
-        report.add("save_checkpoint", median_ms(grove), median_ms(base), 1, 3)
+        write("save_checkpoint", grove, base)
 
         grove = await time_async(lambda i: store.undo(scratch.id), min(runs, 50))
         base = time_sync(lambda i: _write_transaction(plain, tx._tx_undo, (stamp(), plain_scratch)), min(runs, 50))
-        report.add("undo", median_ms(grove), median_ms(base), 1, 3)
+        write("undo", grove, base)
 
         reads = max(5, runs // 10)
         grove = await time_async(lambda i: store.path(big), reads)
         base = time_sync(lambda i: _read_transaction(plain, tx._rx_path, (big, None)), reads)
-        report.add(f"path() of {len(path_ids):,} messages", median_ms(grove), median_ms(base), 50, None)
+        report.add(f"path() of {len(path_ids):,} messages", median_ms(grove), median_ms(base), 30, None)
 
         grove = await time_async(lambda i: store.leaves(big), reads)
         base = time_sync(lambda i: _read_transaction(plain, tx._rx_leaves, (big,)), reads)
@@ -168,9 +178,6 @@ async def run(db: Path, runs: int) -> Report:
                 lambda i: _read_transaction(plain, tx._rx_search, (match_expression(words), None, 50)), reads
             )
             report.add(f"search {label} {word!r}", median_ms(grove), median_ms(base), target, None)
-
-        hop = await time_async(lambda i: store._writer._execute(lambda: None), runs)
-        print(f"(context: one aiosqlite thread hop, doing nothing, costs {median_ms(hop) * 1000:.0f} µs)")
 
         await store.delete_thread(scratch.id)
         await store.delete_thread(plain_scratch)

@@ -61,3 +61,24 @@ async def test_blocks() -> None:
         transcript.scroll_home(animate=False, immediate=True)
         await pilot.pause()
         assert "file_b" in screen_text(transcript)
+
+
+async def test_selection_stays_in_view_when_the_content_narrows_without_a_resize() -> None:
+    """A scrollbar appearing after the first scroll narrows the text (longer wraps) with no
+    resize event; the selected last message must still show whole, not be pushed below."""
+    words = " ".join(f"word{i}" for i in range(30))
+    path = [msg(i, Role.USER if i % 2 else Role.ASSISTANT, f"{i}: {words}") for i in range(1, 41)]
+    thread = Thread(id=1, title="t", created_at=T0, updated_at=T0, current_leaf_id=40, message_count=40)
+    app = Harness()
+    async with app.run_test(size=(60, 20)) as pilot:
+        transcript = app.query_one(Transcript)
+        transcript.styles.scrollbar_size_vertical = 0
+        transcript.show_path(thread, path, {})
+        await pilot.pause()
+        await pilot.pause()
+        assert "40: word0" in screen_text(transcript)
+        transcript.styles.scrollbar_size_vertical = 12  # the text wraps into more lines now
+        await pilot.pause()
+        await pilot.pause()
+        text = screen_text(transcript)
+        assert "40: word0" in text and "word29" in text.split("40: word0")[1]

@@ -56,9 +56,13 @@ async def settle(pilot: Any) -> None:
         if isinstance(app.screen, ModalScreen):
             busy = [w for w in busy if w.group != "op"]
         plain = [w for w in busy if w.group != "op"]
+        # Work a widget put off until after the next refresh (the transcript scrolls to its
+        # selection that way) is not done yet either; a screen pushed now would freeze the
+        # one below half-drawn, and a snapshot would depend on the machine's load.
+        deferred = any(screen._callbacks for screen in app.screen_stack)
         if plain:
             await app.workers.wait_for_complete(plain)
-        elif busy:
+        elif busy or deferred:
             await pilot.pause(0.01)  # an op worker between its modal and its store call
         else:
             quiet += 1

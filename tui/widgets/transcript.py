@@ -300,23 +300,26 @@ class Transcript(ScrollView, can_focus=True):
         """Render the blocks on screen so their heights are exact; patch the layout."""
         if not self._path:
             return
-        if self._width() != self._layout_width:
-            self._relayout()
         top = round(self.scroll_y)
         height = max(1, self.size.height)
+        cursor_shown = self._cursor_fits(top, height)
+        # A scrollbar appearing narrows the content without a resize event: lay out again.
+        changed = self._width() != self._layout_width
+        if changed:
+            self._relayout()
         index, _ = self._locate(top)
         offset = self._offsets[index]
         shift = 0
-        changed = False
+        patched = False
         while index < len(self._path) and offset < top + shift + height:
             delta = self._make_exact(index)
             if delta:
-                changed = True
+                patched = True
                 if offset < top:
                     shift += delta
             offset += self._heights[index]
             index += 1
-        if changed:
+        if patched:
             self._patch_offsets()
         if shift:
             new_y = max(0, min(top + shift, self._offsets[-1] - height))
@@ -324,6 +327,18 @@ class Transcript(ScrollView, can_focus=True):
             self.set_reactive(ScrollView.scroll_target_y, new_y)
             if self.show_vertical_scrollbar:
                 self.vertical_scrollbar.position = new_y
+        if (changed or patched) and cursor_shown and not self._cursor_fits(round(self.scroll_y), height):
+            # The layout moved under a selection that was in view (a block grew, or the
+            # width changed): follow it once this frame is out, so the selection never
+            # leaves the screen because an estimate was short.
+            self.call_after_refresh(self.scroll_to_cursor)
+
+    def _cursor_fits(self, top: int, height: int) -> bool:
+        """Whether the selected block (as much of it as the view holds) shows from `top`."""
+        if not 0 <= self.cursor < len(self._path):
+            return False
+        first = self._offsets[self.cursor]
+        return top <= first and first + min(self._heights[self.cursor], height) <= top + height
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._settle()
