@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .errors import InvalidOperation, NotFound
+from .models import Role, ThreadStatus
 
 # SQLite integers are signed 64-bit; Python ints past this overflow when bound.
 MAX_SQLITE_INT = 2**63 - 1
@@ -98,3 +99,30 @@ def check_time(moment: Any, what: str) -> None:
         moment.astimezone(timezone.utc)
     except (OverflowError, ValueError):
         raise InvalidOperation(f"`{what}` ({moment.isoformat()}) is out of range: in UTC it falls before year 1 or after 9999.") from None
+
+
+def check_thread_status(status: ThreadStatus | str) -> ThreadStatus:
+    """A ThreadStatus from its value; an unknown one is InvalidOperation naming the valid ones."""
+    try:
+        return ThreadStatus(status)
+    except ValueError:
+        names = ", ".join(s.value for s in ThreadStatus)
+        raise InvalidOperation(f"Unknown thread status {status!r}; use one of {names}.") from None
+
+
+def check_role(role: Role | str) -> str:
+    """A role's value; an unknown one is InvalidOperation."""
+    try:
+        return Role(role).value
+    except ValueError:
+        raise InvalidOperation(f"Unknown role {role!r}; use user, assistant, system or tool.") from None
+
+
+def check_message(role: Role | str, content: Any) -> str:
+    """The role's value for a new message whose content is text, and not blank from a user."""
+    role_value = check_role(role)
+    if not isinstance(content, str):
+        raise InvalidOperation("Message content must be text.")
+    if role_value == Role.USER.value and not content.strip():
+        raise InvalidOperation("A user message cannot be blank; write something to send.")
+    return role_value

@@ -30,7 +30,7 @@ def record_handoff(
     copied: dict[str, int],
     data: dict[str, Any],
 ) -> int:
-    """Insert the hand-off and its `handed_off` event (run with `Store.run_write`); the event's seq."""
+    """Insert the hand-off and its `handed_off` event (run with `store._session.write`); the event's seq."""
     conn.execute(
         "INSERT INTO handoffs (thread_id, message_id, agent, session_id, path, copied, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -86,7 +86,7 @@ def _id_keys(data: dict[str, Any], keys: dict[int, str], thread_keys: dict[int, 
 async def export_json(store: Any, thread_id: int) -> dict[str, Any]:
     """The Grove JSON document of a thread (NotFound if there is none)."""
     thread = await store.get_thread(thread_id)
-    key, keys, lineage = await store.run_read(_rx_keys, thread_id)
+    key, keys, lineage = await store._session.read(_rx_keys, thread_id)
     messages = await store.messages(thread_id)
     checkpoints = await store.list_checkpoints(thread_id)
     events = []
@@ -98,7 +98,7 @@ async def export_json(store: Any, thread_id: int) -> dict[str, Any]:
             break
         after = page[-1].seq
 
-    thread_keys = await store.run_read(_rx_thread_keys, _thread_ids_named(events))
+    thread_keys = await store._session.read(_rx_thread_keys, _thread_ids_named(events))
 
     def k(message_id: int | None) -> str | None:
         return None if message_id is None else keys.get(message_id)

@@ -1,0 +1,52 @@
+"""The timeline: the query behind `Store.events`, one thread's or every thread's."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from ..models import ThreadId
+from ..rows import EVENT_COLUMNS
+from .steps import Row, thread_row
+
+
+def events_query(
+    *,
+    thread_id: ThreadId | None,
+    kinds: list[str] | None,
+    since: str | None,
+    until: str | None,
+    after_seq: int | None,
+    limit: int,
+) -> tuple[str, tuple[Any, ...]]:
+    """The SELECT and its parameters, oldest first.
+
+    `after_seq` pages forward: with a thread it compares `seq`, across all threads `id`
+    (the global order).
+    """
+    clauses: list[str] = []
+    params: list[Any] = []
+    if thread_id is not None:
+        clauses.append("thread_id = ?")
+        params.append(thread_id)
+    if kinds is not None:
+        clauses.append(f"kind IN ({','.join('?' * len(kinds))})")
+        params += kinds
+    if since is not None:
+        clauses.append("created_at >= ?")
+        params.append(since)
+    if until is not None:
+        clauses.append("created_at < ?")
+        params.append(until)
+    if after_seq is not None:
+        clauses.append("seq > ?" if thread_id is not None else "id > ?")
+        params.append(after_seq)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    order = "seq" if thread_id is not None else "id"
+    return f"SELECT {EVENT_COLUMNS} FROM events {where} ORDER BY {order} LIMIT ?", (*params, limit)
+
+
+def rx_thread_events(conn: sqlite3.Connection, thread_id: ThreadId, sql: str, params: tuple[Any, ...]) -> list[Row]:
+    """One thread's events (NotFound for an unknown thread) by a query of `events_query`."""
+    thread_row(conn, thread_id)
+    return conn.execute(sql, params).fetchall()
