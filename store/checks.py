@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .errors import InvalidOperation, NotFound
-from .models import Role, ThreadStatus
+from .models import CheckpointKind, Role, ThreadStatus
 
 # SQLite integers are signed 64-bit; Python ints past this overflow when bound.
 MAX_SQLITE_INT = 2**63 - 1
@@ -126,3 +126,31 @@ def check_message(role: Role | str, content: Any) -> str:
     if role_value == Role.USER.value and not content.strip():
         raise InvalidOperation("A user message cannot be blank; write something to send.")
     return role_value
+
+
+def check_step(step: Any) -> None:
+    """A step between siblings: a whole number, not 0."""
+    if isinstance(step, bool) or not isinstance(step, int) or step == 0:
+        raise InvalidOperation("Give a step of +1 (next sibling) or -1 (previous sibling).")
+
+
+def check_rewind_target(to: Any, by: Any, before: Any) -> int | None:
+    """Exactly one of `to` (a message id), `by` (1 or more) or `before` (an aware time);
+    `by` as the transaction takes it: at most what SQLite can hold."""
+    if sum(x is not None for x in (to, by, before)) != 1:
+        raise InvalidOperation("Say where to rewind to: give exactly one of to, by or before.")
+    check_optional_id(to, "message")
+    if by is not None and (isinstance(by, bool) or not isinstance(by, int) or by < 1):
+        raise InvalidOperation("Rewind by a whole number of messages, 1 or more.")
+    if by is not None:
+        by = min(by, MAX_SQLITE_INT)  # more than any path holds: back to the root
+    check_time(before, "before")
+    return by
+
+
+def check_checkpoint_kind(kind: CheckpointKind | str) -> str:
+    """A checkpoint kind's value; an unknown one is InvalidOperation."""
+    try:
+        return CheckpointKind(kind).value
+    except ValueError:
+        raise InvalidOperation(f"Unknown checkpoint kind {kind!r}; use manual, auto or imported.") from None

@@ -22,7 +22,10 @@ from .checks import (
     check_json_object,
     check_message,
     check_optional_id,
+    check_checkpoint_kind,
+    check_rewind_target,
     check_role,
+    check_step,
     check_text,
     check_thread_status,
     check_time,
@@ -110,12 +113,6 @@ class Store:
         writes would go to an unlinked file and vanish). Reads still work."""
         self._session.read_only_reason = reason
 
-    async def _write(self, fn: Callable[..., Any], *args: Any) -> Any:
-        return await self._session.write(fn, *args)
-
-    async def _read(self, fn: Callable[..., Any], *args: Any) -> Any:
-        return await self._session.read(fn, *args)
-
     def _stamp(self) -> str:
         return encode_time(self._clock())
 
@@ -136,13 +133,13 @@ class Store:
         check_text(source, "source")
         check_text(project, "project", optional=True)
         metadata = check_json_object(metadata, "metadata")
-        row = await self._write(threads.tx_create, self._stamp(), title, status_value, source, project, metadata)
+        row = await self._session.write(threads.tx_create, self._stamp(), title, status_value, source, project, metadata)
         return thread_from_row(row)
 
     async def get_thread(self, thread_id: ThreadId) -> Thread:
         """The thread, or NotFound."""
         check_id(thread_id, "thread")
-        return thread_from_row(await self._read(steps.thread_row, thread_id))
+        return thread_from_row(await self._session.read(steps.thread_row, thread_id))
 
     async def list_threads(
         self,
@@ -185,18 +182,18 @@ class Store:
             limit=limit,
             offset=offset,
         )
-        return [thread_from_row(r) for r in await self._read(steps.fetchall, sql, params)]
+        return [thread_from_row(r) for r in await self._session.read(steps.fetchall, sql, params)]
 
     async def count_threads(self, *, include_archived: bool = False, include_hidden: bool = False) -> int:
         """How many threads there are (archived and hidden ones only when asked)."""
         sql, params = threads.count_query(include_archived=include_archived, include_hidden=include_hidden)
-        ((count,),) = await self._read(steps.fetchall, sql, params)
+        ((count,),) = await self._session.read(steps.fetchall, sql, params)
         return int(count)
 
     async def projects(self, *, include_archived: bool = False, include_hidden: bool = False) -> list[tuple[str, int]]:
         """(project path, thread count) of every known project, the busiest first."""
         sql, params = threads.projects_query(include_archived=include_archived, include_hidden=include_hidden)
-        return [(str(path), int(count)) for path, count in await self._read(steps.fetchall, sql, params)]
+        return [(str(path), int(count)) for path, count in await self._session.read(steps.fetchall, sql, params)]
 
     async def update_thread(
         self, thread_id: ThreadId, *, title: str | None = None, status: ThreadStatus | str | None = None
@@ -207,7 +204,7 @@ class Store:
         check_id(thread_id, "thread")
         check_text(title, "title", optional=True)
         status_value = None if status is None else check_thread_status(status).value
-        row = await self._write(threads.tx_update, self._stamp(), thread_id, title, status_value)
+        row = await self._session.write(threads.tx_update, self._stamp(), thread_id, title, status_value)
         return thread_from_row(row)
 
     async def rename_thread(self, thread_id: ThreadId, title: str) -> Thread:
@@ -219,17 +216,17 @@ class Store:
     async def archive_thread(self, thread_id: ThreadId) -> Thread:
         """Hide a thread from the default list; nothing in it changes."""
         check_id(thread_id, "thread")
-        return thread_from_row(await self._write(threads.tx_archive, self._stamp(), thread_id, True))
+        return thread_from_row(await self._session.write(threads.tx_archive, self._stamp(), thread_id, True))
 
     async def unarchive_thread(self, thread_id: ThreadId) -> Thread:
         """Bring an archived thread back to the default list."""
         check_id(thread_id, "thread")
-        return thread_from_row(await self._write(threads.tx_archive, self._stamp(), thread_id, False))
+        return thread_from_row(await self._session.write(threads.tx_archive, self._stamp(), thread_id, False))
 
     async def delete_thread(self, thread_id: ThreadId) -> None:
         """Delete a thread with all its messages, checkpoints and events. Cannot be undone."""
         check_id(thread_id, "thread")
-        await self._write(threads.tx_delete, thread_id)
+        await self._session.write(threads.tx_delete, thread_id)
 
     # ------------------------------------------------------------------ the tree
 
@@ -251,7 +248,7 @@ class Store:
         check_time(created_at, "created_at")
         stamp = self._stamp()
         made = encode_time(created_at) if created_at is not None else stamp
-        row = await self._write(tree.tx_append, stamp, made, thread_id, role_value, content, data)
+        row = await self._session.write(tree.tx_append, stamp, made, thread_id, role_value, content, data)
         return message_from_row(row)
 
     async def fork(
@@ -262,25 +259,25 @@ class Store:
         role_value = check_message(role, content)
         check_text(content, "message content")
         data = check_json_object(data, "data")
-        row = await self._write(forks.tx_fork, self._stamp(), message_id, role_value, content, data)
+        row = await self._session.write(forks.tx_fork, self._stamp(), message_id, role_value, content, data)
         return message_from_row(row)
 
     async def fork_thread(self, message_id: MessageId, *, title: str | None = None) -> Thread:
         """A new thread holding a copy of root..message; lineage is recorded in both threads."""
         check_id(message_id, "message")
         check_text(title, "title", optional=True)
-        return thread_from_row(await self._write(forks.tx_fork_thread, self._stamp(), message_id, title))
+        return thread_from_row(await self._session.write(forks.tx_fork_thread, self._stamp(), message_id, title))
 
     async def get_message(self, message_id: MessageId) -> Message:
         """The message, or NotFound."""
         check_id(message_id, "message")
-        return message_from_row(await self._read(steps.message_row, message_id))
+        return message_from_row(await self._session.read(steps.message_row, message_id))
 
     async def path(self, thread_id: ThreadId, leaf_id: MessageId | None = None) -> list[Message]:
         """Messages from the root to `leaf_id` (default: the current leaf), oldest first."""
         check_id(thread_id, "thread")
         check_optional_id(leaf_id, "message")
-        rows = await self._read(tree.rx_path, thread_id, leaf_id)
+        rows = await self._session.read(tree.rx_path, thread_id, leaf_id)
         return messages_from_rows(rows)
 
     async def messages(self, thread_id: ThreadId, *, after_id: MessageId | None = None) -> list[Message]:
@@ -291,44 +288,43 @@ class Store:
         """
         check_id(thread_id, "thread")
         after = check_id(after_id, "message") if after_id else 0
-        rows = await self._read(tree.rx_thread_messages, thread_id, after)
+        rows = await self._session.read(tree.rx_thread_messages, thread_id, after)
         return messages_from_rows(rows)
 
     async def children(self, message_id: MessageId) -> list[Message]:
         """The message's children, oldest first."""
         check_id(message_id, "message")
-        rows = await self._read(tree.rx_children, message_id)
+        rows = await self._session.read(tree.rx_children, message_id)
         return messages_from_rows(rows)
 
     async def siblings(self, message_id: MessageId) -> list[Message]:
         """The message and its siblings (children of the same parent), oldest first."""
         check_id(message_id, "message")
-        rows = await self._read(tree.rx_siblings, message_id)
+        rows = await self._session.read(tree.rx_siblings, message_id)
         return messages_from_rows(rows)
 
     async def leaves(self, thread_id: ThreadId) -> list[Message]:
         """Every message of the thread without children, newest first."""
         check_id(thread_id, "thread")
-        rows = await self._read(tree.rx_leaves, thread_id)
+        rows = await self._session.read(tree.rx_leaves, thread_id)
         return messages_from_rows(rows)
 
     async def newest_leaf(self, message_id: MessageId) -> Message:
         """The newest leaf at or below a message: where the head goes to bring it onto the path."""
         check_id(message_id, "message")
-        return message_from_row(await self._read(tree.rx_newest_leaf, message_id))
+        return message_from_row(await self._session.read(tree.rx_newest_leaf, message_id))
 
     async def set_leaf(self, thread_id: ThreadId, message_id: MessageId) -> Thread:
         """Move the head to any message of this thread."""
         check_id(thread_id, "thread")
         check_id(message_id, "message")
-        return thread_from_row(await self._write(moves.tx_set_leaf, self._stamp(), thread_id, message_id))
+        return thread_from_row(await self._session.write(moves.tx_set_leaf, self._stamp(), thread_id, message_id))
 
     async def switch_sibling(self, message_id: MessageId, step: int) -> Thread:
         """Move the head to the newest leaf under the sibling `step` places away (+1 or -1)."""
         check_id(message_id, "message")
-        if isinstance(step, bool) or not isinstance(step, int) or step == 0:
-            raise InvalidOperation("Give a step of +1 (next sibling) or -1 (previous sibling).")
-        return thread_from_row(await self._write(moves.tx_switch_sibling, self._stamp(), message_id, step))
+        check_step(step)
+        return thread_from_row(await self._session.write(moves.tx_switch_sibling, self._stamp(), message_id, step))
 
     async def rewind(
         self,
@@ -343,24 +339,16 @@ class Store:
         Exactly one of: `to` an ancestor on the current path, `by` N messages, or
         `before` a moment (the head moves to the newest path message older than it).
         """
-        given = sum(x is not None for x in (to, by, before))
-        if given != 1:
-            raise InvalidOperation("Say where to rewind to: give exactly one of to, by or before.")
         check_id(thread_id, "thread")
-        check_optional_id(to, "message")
-        if by is not None and (isinstance(by, bool) or not isinstance(by, int) or by < 1):
-            raise InvalidOperation("Rewind by a whole number of messages, 1 or more.")
-        if by is not None:
-            by = min(by, 2**63 - 1)  # more than any path holds: back to the root
-        check_time(before, "before")
-        before_text = encode_time(before) if before is not None else None
-        row = await self._write(moves.tx_rewind, self._stamp(), thread_id, to, by, before_text)
+        by = check_rewind_target(to, by, before)
+        before_text = None if before is None else encode_time(before)
+        row = await self._session.write(moves.tx_rewind, self._stamp(), thread_id, to, by, before_text)
         return thread_from_row(row)
 
     async def undo(self, thread_id: ThreadId) -> Thread:
         """Move the head back to where it was before the latest move not yet undone."""
         check_id(thread_id, "thread")
-        return thread_from_row(await self._write(undo.tx_undo, self._stamp(), thread_id))
+        return thread_from_row(await self._session.write(undo.tx_undo, self._stamp(), thread_id))
 
     async def delete_branch(self, message_id: MessageId, *, force: bool = False) -> Thread:
         """Delete a message and all its descendants.
@@ -369,7 +357,7 @@ class Store:
         those checkpoints too). A head inside the branch moves to the message's parent.
         """
         check_id(message_id, "message")
-        return thread_from_row(await self._write(branches.tx_delete_branch, self._stamp(), message_id, force))
+        return thread_from_row(await self._session.write(branches.tx_delete_branch, self._stamp(), message_id, force))
 
     # ------------------------------------------------------------------ checkpoints
 
@@ -391,11 +379,8 @@ class Store:
         state = check_json_object(state, "state")
         if not clean:
             raise InvalidOperation("A checkpoint needs a name.")
-        try:
-            kind_value = CheckpointKind(kind).value
-        except ValueError:
-            raise InvalidOperation(f"Unknown checkpoint kind {kind!r}; use manual, auto or imported.") from None
-        row = await self._write(
+        kind_value = check_checkpoint_kind(kind)
+        row = await self._session.write(
             checkpoints.tx_save, self._stamp(), thread_id, clean, message_id, note, state, kind_value
         )
         return checkpoint_from_row(row)
@@ -403,7 +388,7 @@ class Store:
     async def list_checkpoints(self, thread_id: ThreadId) -> list[Checkpoint]:
         """The thread's checkpoints, newest first."""
         check_id(thread_id, "thread")
-        rows = await self._read(checkpoints.rx_checkpoints, thread_id)
+        rows = await self._session.read(checkpoints.rx_checkpoints, thread_id)
         return [checkpoint_from_row(r) for r in rows]
 
     async def get_checkpoint(self, thread_id: ThreadId, name: str | None = None) -> Checkpoint:
@@ -411,19 +396,19 @@ class Store:
         # save_checkpoint strips the name it stores, so look names up the same way.
         check_id(thread_id, "thread")
         clean = None if name is None else check_text(name, "checkpoint name").strip()
-        return checkpoint_from_row(await self._read(checkpoints.rx_checkpoint, thread_id, clean))
+        return checkpoint_from_row(await self._session.read(checkpoints.rx_checkpoint, thread_id, clean))
 
     async def restore_checkpoint(self, thread_id: ThreadId, name: str) -> Thread:
         """Move the head to the checkpoint's message."""
         check_id(thread_id, "thread")
         clean = check_text(name or "", "checkpoint name").strip()  # as save_checkpoint stored it
-        return thread_from_row(await self._write(checkpoints.tx_restore, self._stamp(), thread_id, clean))
+        return thread_from_row(await self._session.write(checkpoints.tx_restore, self._stamp(), thread_id, clean))
 
     async def delete_checkpoint(self, thread_id: ThreadId, name: str) -> None:
         """Delete a checkpoint; its message stays."""
         check_id(thread_id, "thread")
         clean = check_text(name or "", "checkpoint name").strip()  # as save_checkpoint stored it
-        await self._write(checkpoints.tx_delete, self._stamp(), thread_id, clean)
+        await self._session.write(checkpoints.tx_delete, self._stamp(), thread_id, clean)
 
     # ------------------------------------------------------------------ events, search
 
@@ -446,26 +431,13 @@ class Store:
         limit = check_count(limit, "limit")
         if after_seq is not None:
             after_seq = check_count(after_seq, "after_seq")
-        values = None
-        if kinds is not None:
-            try:
-                values = [EventKind(k).value for k in kinds]
-            except ValueError as exc:  # a StoreError, not a bare ValueError (contract §2)
-                raise InvalidOperation(f"Unknown event kind: {exc}.") from None
-        check_time(since, "since")
-        check_time(until, "until")
         sql, params = events.events_query(
-            thread_id=thread_id,
-            kinds=values,
-            since=None if since is None else encode_time(since),
-            until=None if until is None else encode_time(until),
-            after_seq=after_seq,
-            limit=limit,
+            thread_id=thread_id, kinds=kinds, since=since, until=until, after_seq=after_seq, limit=limit
         )
         if thread_id is not None:
-            rows = await self._read(events.rx_thread_events, thread_id, sql, params)
+            rows = await self._session.read(events.rx_thread_events, thread_id, sql, params)
         else:
-            rows = await self._read(steps.fetchall, sql, params)
+            rows = await self._session.read(steps.fetchall, sql, params)
         return [event_from_row(r) for r in rows]
 
     async def search(
@@ -494,7 +466,7 @@ class Store:
             return []
         role_value = None if role is None else check_role(role)
         match = text_search.match_expression(words)
-        rows = await self._read(text_search.rx_search, match, thread_id, limit, role_value, source)
+        rows = await self._session.read(text_search.rx_search, match, thread_id, limit, role_value, source)
         return [text_search.make_hit(row, words) for row in rows]
 
     # ------------------------------------------------------------------ compare, usage
@@ -513,22 +485,22 @@ class Store:
         if by is not None and by not in GROUPINGS:
             raise InvalidOperation(f"Cannot group usage by {by!r}; use {', '.join(GROUPINGS)}.")
         check_time(since, "since")
-        return group(await self._read(rx_all_replies), by, since)
+        return group(await self._session.read(rx_all_replies), by, since)
 
     async def thread_usage(self, thread_id: ThreadId) -> UsageTotals:
         """Tokens and cost of the replies a thread owns, every branch, each reply once."""
         await self.get_thread(thread_id)  # NotFound for an unknown id
-        return tally(await self._read(rx_thread_replies, thread_id))
+        return tally(await self._session.read(rx_thread_replies, thread_id))
 
     async def branch_usage(self, thread_id: ThreadId, leaf_id: MessageId | None = None) -> UsageTotals:
         """Tokens and cost of root..leaf (default: the head): the replies the thread owns on it."""
         on_path = {m.id for m in await self.path(thread_id, leaf_id)}
-        owned = await self._read(rx_thread_replies, thread_id)
+        owned = await self._session.read(rx_thread_replies, thread_id)
         return tally(r for r in owned if r.message_id in on_path)
 
     async def on_active_path(self, message_ids: Iterable[MessageId]) -> set[MessageId]:
         """Which of these messages lie on their thread's active path (root..head)."""
-        return set(await self._read(tree.rx_on_active_path, list(message_ids)))
+        return set(await self._session.read(tree.rx_on_active_path, list(message_ids)))
 
     async def data_version(self) -> int:
         """A number that changes whenever another connection commits to the database."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import InvalidOperation, NotFound
 from ..models import EventKind, MessageId, ThreadId
-from ..rows import CHECKPOINT_COLUMNS, CheckpointRow, ThreadRow, encode_json
+from ..rows import CHECKPOINT_COLUMNS, CheckpointRow, ThreadRow, as_row, encode_json
 from .steps import Row, add_event, head, message_in_thread, move_head, thread_row
 
 
@@ -22,13 +22,13 @@ def rx_checkpoint(conn: sqlite3.Connection, thread_id: ThreadId, name: str | Non
         ).fetchone()
         if row is None:
             raise NotFound(f"Thread {thread_id} has no checkpoints yet.")
-        return CheckpointRow._make(row)
+        return as_row(CheckpointRow, row)
     row = conn.execute(
         f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints WHERE thread_id = ? AND name = ?", (thread_id, name)
     ).fetchone()
     if row is None:
         raise NotFound(f"Thread {thread_id} has no checkpoint named {name!r}.")
-    return CheckpointRow._make(row)
+    return as_row(CheckpointRow, row)
 
 
 def rx_checkpoints(conn: sqlite3.Connection, thread_id: ThreadId) -> list[Row]:
@@ -73,7 +73,7 @@ def tx_save(
     if existed is not None:
         (data["overwrote_message_id"],) = existed
     add_event(conn, thread_id, EventKind.CHECKPOINT_SAVED, stamp, message_id=message_id, data=data)
-    return CheckpointRow._make(row)
+    return as_row(CheckpointRow, row)
 
 
 def tx_restore(conn: sqlite3.Connection, stamp: str, thread_id: ThreadId, name: str) -> ThreadRow:

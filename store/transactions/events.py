@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from ..models import ThreadId
-from ..rows import EVENT_COLUMNS
+from ..checks import check_time
+from ..errors import InvalidOperation
+from ..models import EventKind, ThreadId
+from ..rows import EVENT_COLUMNS, encode_time
 from .steps import Row, thread_row
 
 
 def events_query(
     *,
     thread_id: ThreadId | None,
-    kinds: list[str] | None,
-    since: str | None,
-    until: str | None,
+    kinds: Iterable[EventKind | str] | None,
+    since: datetime | None,
+    until: datetime | None,
     after_seq: int | None,
     limit: int,
 ) -> tuple[str, tuple[Any, ...]]:
-    """The SELECT and its parameters, oldest first.
+    """The SELECT and its parameters, oldest first; unknown kinds and bad times refused.
 
     `after_seq` pages forward: with a thread it compares `seq`, across all threads `id`
     (the global order).
@@ -30,14 +34,20 @@ def events_query(
         clauses.append("thread_id = ?")
         params.append(thread_id)
     if kinds is not None:
-        clauses.append(f"kind IN ({','.join('?' * len(kinds))})")
-        params += kinds
+        try:
+            values = [EventKind(k).value for k in kinds]
+        except ValueError as exc:  # a StoreError, not a bare ValueError (contract §2)
+            raise InvalidOperation(f"Unknown event kind: {exc}.") from None
+        clauses.append(f"kind IN ({','.join('?' * len(values))})")
+        params += values
+    check_time(since, "since")
+    check_time(until, "until")
     if since is not None:
         clauses.append("created_at >= ?")
-        params.append(since)
+        params.append(encode_time(since))
     if until is not None:
         clauses.append("created_at < ?")
-        params.append(until)
+        params.append(encode_time(until))
     if after_seq is not None:
         clauses.append("seq > ?" if thread_id is not None else "id > ?")
         params.append(after_seq)

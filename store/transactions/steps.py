@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import InvalidOperation, NotFound
 from ..models import EventKind, MessageId, ThreadId
-from ..rows import MESSAGE_COLUMNS, THREAD_COLUMNS, MessageRow, ThreadRow, encode_json
+from ..rows import MESSAGE_COLUMNS, THREAD_COLUMNS, MessageRow, ThreadRow, as_row, encode_json
 
 Row = tuple[Any, ...]
 """A row as sqlite3 returns it, in the order of the SELECT that read it."""
@@ -29,7 +29,7 @@ def thread_row(conn: sqlite3.Connection, thread_id: ThreadId) -> ThreadRow:
     row = conn.execute(f"SELECT {THREAD_COLUMNS} FROM threads WHERE id = ?", (thread_id,)).fetchone()
     if row is None:
         raise NotFound(f"There is no thread {thread_id}.")
-    return ThreadRow._make(row)
+    return as_row(ThreadRow, row)
 
 
 def message_row(conn: sqlite3.Connection, message_id: MessageId) -> MessageRow:
@@ -37,7 +37,7 @@ def message_row(conn: sqlite3.Connection, message_id: MessageId) -> MessageRow:
     row = conn.execute(f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)).fetchone()
     if row is None:
         raise NotFound(f"There is no message {message_id}.")
-    return MessageRow._make(row)
+    return as_row(MessageRow, row)
 
 
 def head(conn: sqlite3.Connection, thread_id: ThreadId) -> MessageId | None:
