@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import Any, Generator, Generic, Protocol, TypeVar
 
 from . import connection
-from .errors import StoreError
+from .errors import InvalidValue, StoreError
 from .schema import migrate
 from .session import Session
 from .transactions.steps import has_pending_index, index_pending
@@ -20,12 +20,14 @@ async def open_session(path: str) -> Session:
     """The connections of the database at `path`, created and migrated if needed."""
     in_memory = path == connection.MEMORY
     if not in_memory:
+        if "\x00" in path:  # the OS cannot name such a file (a raw ValueError from os.open)
+            raise InvalidValue(f"The database path {path!r} holds a NUL character; give a real file path.")
         target = Path(path)
-        if target.is_dir():
-            raise StoreError(f"{path} is a folder; give the path of a database file.")
         try:
+            if target.is_dir():
+                raise StoreError(f"{path} is a folder; give the path of a database file.")
             connection.create_private_file(target)
-        except OSError as exc:  # e.g. a parent that is a file: a StoreError, not a raw OSError
+        except OSError as exc:  # e.g. a parent that is a file, a name too long: not a raw OSError
             raise StoreError(f"Cannot create the database at {path}: {exc.strerror or exc}.") from exc
     writer = await connection.connect(path)
     try:

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any, NamedTuple, TypeVar
 
 from .checks import finite_json
-from .errors import InvalidOperation
+from .errors import InvalidOperation, InvalidValue
 from .models import (
     Checkpoint,
     CheckpointKind,
@@ -125,7 +125,7 @@ _fromiso = datetime.fromisoformat
 def encode_time(moment: datetime) -> str:
     """A UTC ISO-8601 string of fixed width, so text order is time order."""
     if moment.tzinfo is None:
-        raise ValueError("timestamps must be timezone-aware")
+        raise InvalidValue(f"The time {moment.isoformat()} has no timezone; give an aware time (UTC, say).")
     try:
         return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
     except OverflowError:  # e.g. 0001-01-01T00:00+05:00: before year 1 in UTC

@@ -42,6 +42,7 @@ from pydantic_core import from_json as fast_loads
 from pydantic_core import to_json as fast_dumps
 
 from .. import bulk
+from ..errors import InvalidValue
 from ..rows import encode_json, encode_time
 from . import chatgpt, claude_code, codex, grove_json
 from .lines import (
@@ -205,7 +206,7 @@ async def import_paths(
 ) -> ImportReport:
     """Import files and folders (None: the standard locations); see the module docstring."""
     if format != "auto" and format not in FORMATS:
-        raise ValueError(f"Unknown format {format!r}; use auto, {', '.join(FORMATS)}.")
+        raise InvalidValue(f"Unknown format {format!r}; use auto, {', '.join(FORMATS)}.")
     files = discover_sessions() if paths is None else expand_paths(paths, format)
     report = ImportReport()
     units = _stat_files(files)
