@@ -53,7 +53,7 @@ def _rx_keys(conn: sqlite3.Connection, thread_id: int) -> tuple[str, dict[int, s
 
 
 MESSAGE_ID_FIELDS = ("parent_id", "from_message_id", "at_message_id")
-"""Fields of event data that hold a message id (see transactions.py)."""
+"""Fields of event data that hold a message id (see store/transactions/)."""
 THREAD_ID_FIELDS = ("from_thread_id", "to_thread_id")
 
 
