@@ -39,7 +39,8 @@ class Session:
 
     async def write(self, fn: Callable[..., T], *args: Any) -> T:
         """Run `fn(sqlite3_conn, *args)` as one write transaction, in one hop."""
-        self.check_writable()
+        if self.read_only_reason is not None:  # check_writable, inline: every small write passes here
+            raise InvalidOperation(self.read_only_reason)
         return await connection.run_write(self.writer, fn, *args)
 
     async def writes(self, fn: Callable[..., T], calls: list[tuple[Any, ...]]) -> list[T | sqlite3.Error]:

@@ -9,12 +9,12 @@ from typing import Any
 from ..errors import InvalidOperation, NotFound
 from ..models import EventKind, MessageId, ThreadId
 from ..rows import CHECKPOINT_COLUMNS, CheckpointRow, ThreadRow, as_row, encode_json
-from .steps import Row, add_event, head, message_in_thread, move_head, thread_row
+from .steps import Row, add_event, head, message_in_thread, move_head, require_thread
 
 
 def rx_checkpoint(conn: sqlite3.Connection, thread_id: ThreadId, name: str | None) -> CheckpointRow:
     """The checkpoint named `name` (None: the newest), or NotFound."""
-    thread_row(conn, thread_id)
+    require_thread(conn, thread_id)
     if name is None:
         row = conn.execute(
             f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints WHERE thread_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
@@ -33,7 +33,7 @@ def rx_checkpoint(conn: sqlite3.Connection, thread_id: ThreadId, name: str | Non
 
 def rx_checkpoints(conn: sqlite3.Connection, thread_id: ThreadId) -> list[Row]:
     """The thread's checkpoints, newest first."""
-    thread_row(conn, thread_id)
+    require_thread(conn, thread_id)
     return conn.execute(
         f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints WHERE thread_id = ? ORDER BY created_at DESC, id DESC",
         (thread_id,),

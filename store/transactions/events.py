@@ -11,7 +11,7 @@ from ..checks import check_time
 from ..errors import InvalidOperation
 from ..models import EventKind, ThreadId
 from ..rows import EVENT_COLUMNS, encode_time
-from .steps import Row, thread_row
+from .steps import Row, require_thread
 
 
 def events_query(
@@ -58,5 +58,5 @@ def events_query(
 
 def rx_thread_events(conn: sqlite3.Connection, thread_id: ThreadId, sql: str, params: tuple[Any, ...]) -> list[Row]:
     """One thread's events (NotFound for an unknown thread) by a query of `events_query`."""
-    thread_row(conn, thread_id)
+    require_thread(conn, thread_id)
     return conn.execute(sql, params).fetchall()

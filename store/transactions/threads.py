@@ -8,7 +8,7 @@ from typing import Any
 from ..errors import InvalidOperation
 from ..models import EventKind, ThreadId
 from ..rows import THREAD_COLUMNS, ThreadRow, encode_json
-from .steps import add_event, thread_row
+from .steps import add_event, require_thread, thread_row
 
 
 def tx_create(
@@ -62,7 +62,7 @@ def tx_archive(conn: sqlite3.Connection, stamp: str, thread_id: ThreadId, archiv
 
 def tx_delete(conn: sqlite3.Connection, thread_id: ThreadId) -> None:
     """Delete a thread with its messages, checkpoints and events."""
-    thread_row(conn, thread_id)
+    require_thread(conn, thread_id)
     # Children's lineage keeps the thread id column (SET NULL by the foreign key); the
     # message ids they name would dangle, so clear them here.
     conn.execute(

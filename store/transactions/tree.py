@@ -7,7 +7,16 @@ from typing import Any
 
 from ..models import EventKind, MessageId, ThreadId
 from ..rows import MESSAGE_COLUMNS, MessageRow
-from .steps import Row, add_event, head, insert_child, message_in_thread, message_row, newest_leaf_under, thread_row
+from .steps import (
+    Row,
+    add_event,
+    head,
+    insert_child,
+    message_in_thread,
+    message_row,
+    newest_leaf_under,
+    require_thread,
+)
 
 # The same columns, qualified, for a join on `messages m`.
 _M_COLUMNS = ", ".join("m." + c for c in MESSAGE_COLUMNS.split(", "))
@@ -38,7 +47,7 @@ def rx_path(conn: sqlite3.Connection, thread_id: ThreadId, leaf_id: MessageId | 
         if leaf_id is None:
             return []
     else:
-        thread_row(conn, thread_id)
+        require_thread(conn, thread_id)
         message_in_thread(conn, thread_id, leaf_id)
     # The walk carries every column, so each step is one primary-key lookup; it yields
     # leaf first, and reversing in Python is cheaper than sorting in SQL.
@@ -55,7 +64,7 @@ def rx_path(conn: sqlite3.Connection, thread_id: ThreadId, leaf_id: MessageId | 
 
 def rx_thread_messages(conn: sqlite3.Connection, thread_id: ThreadId, after_id: MessageId = 0) -> list[Row]:
     """Every message of the thread stored after `after_id`, in id order."""
-    thread_row(conn, thread_id)
+    require_thread(conn, thread_id)
     # Ids only grow, so "after an id" is what a reader holding the older ones lacks.
     return conn.execute(
         f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE thread_id = ? AND id > ? ORDER BY id", (thread_id, after_id)
@@ -84,7 +93,7 @@ def rx_siblings(conn: sqlite3.Connection, message_id: MessageId) -> list[Row]:
 
 def rx_leaves(conn: sqlite3.Connection, thread_id: ThreadId) -> list[Row]:
     """Every message of the thread without children, newest first."""
-    thread_row(conn, thread_id)
+    require_thread(conn, thread_id)
     return conn.execute(
         f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE thread_id = ? AND child_count = 0"
         " ORDER BY created_at DESC, id DESC",
