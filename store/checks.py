@@ -125,6 +125,7 @@ def check_message(role: Role | str, content: Any) -> str:
         raise InvalidOperation("Message content must be text.")
     if role_value == Role.USER.value and not content.strip():
         raise InvalidOperation("A user message cannot be blank; write something to send.")
+    check_text(content, "message content")
     return role_value
 
 
@@ -146,6 +147,12 @@ def check_rewind_target(to: Any, by: Any, before: Any) -> int | None:
         by = min(by, MAX_SQLITE_INT)  # more than any path holds: back to the root
     check_time(before, "before")
     return by
+
+
+def check_checkpoint_name(name: Any) -> str:
+    """A checkpoint name as the store keeps it: text, stripped (save, look-up and restore
+    all strip it the same way, so " v1 " finds "v1"). Blank is the caller's to refuse."""
+    return str(check_text(name or "", "checkpoint name")).strip()
 
 
 def check_checkpoint_kind(kind: CheckpointKind | str) -> str:

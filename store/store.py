@@ -23,6 +23,7 @@ from .checks import (
     check_message,
     check_optional_id,
     check_checkpoint_kind,
+    check_checkpoint_name,
     check_rewind_target,
     check_role,
     check_step,
@@ -242,7 +243,6 @@ class Store:
         """Add a message as a child of the current leaf and move the head to it."""
         check_id(thread_id, "thread")
         role_value = check_message(role, content)
-        check_text(content, "message content")
         data = check_json_object(data, "data")
         # A naive or out-of-range time would surface as a ValueError/OverflowError; say it as a StoreError.
         check_time(created_at, "created_at")
@@ -257,7 +257,6 @@ class Store:
         """Add a message as a new child of ANY message (a branch) and move the head to it."""
         check_id(message_id, "message")
         role_value = check_message(role, content)
-        check_text(content, "message content")
         data = check_json_object(data, "data")
         row = await self._session.write(forks.tx_fork, self._stamp(), message_id, role_value, content, data)
         return message_from_row(row)
@@ -374,7 +373,7 @@ class Store:
         """Save (or overwrite, by name) a checkpoint at a message (default: the head)."""
         check_id(thread_id, "thread")
         check_optional_id(message_id, "message")
-        clean = check_text(name or "", "checkpoint name").strip()
+        clean = check_checkpoint_name(name)
         check_text(note, "checkpoint note", optional=True)
         state = check_json_object(state, "state")
         if not clean:
@@ -401,13 +400,13 @@ class Store:
     async def restore_checkpoint(self, thread_id: ThreadId, name: str) -> Thread:
         """Move the head to the checkpoint's message."""
         check_id(thread_id, "thread")
-        clean = check_text(name or "", "checkpoint name").strip()  # as save_checkpoint stored it
+        clean = check_checkpoint_name(name)
         return thread_from_row(await self._session.write(checkpoints.tx_restore, self._stamp(), thread_id, clean))
 
     async def delete_checkpoint(self, thread_id: ThreadId, name: str) -> None:
         """Delete a checkpoint; its message stays."""
         check_id(thread_id, "thread")
-        clean = check_text(name or "", "checkpoint name").strip()  # as save_checkpoint stored it
+        clean = check_checkpoint_name(name)
         await self._session.write(checkpoints.tx_delete, self._stamp(), thread_id, clean)
 
     # ------------------------------------------------------------------ events, search
