@@ -2,7 +2,7 @@
 
 Builds (or reuses) the benchmark database of `bench/dataset.py`, then times each store
 operation through the async Store and the very same SQL through a plain sqlite3
-connection: the baseline calls the store's own transaction function (`_tx_append`, …)
+connection: the baseline calls the store's own transaction function (`tree.tx_append`, …)
 inside `BEGIN IMMEDIATE … COMMIT`. A write's baseline is that plus one empty aiosqlite
 thread hop (measured in the same run), the least any async store pays, so the ratio is
 what our layer and models add beyond it (issue 12: ≤ 1 ms and ≤ 1.5×). Reads are beside
@@ -28,10 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import dataset  # noqa: E402
 from store import Store  # noqa: E402
 from store import store as store_module  # noqa: E402
-from store import transactions as tx  # noqa: E402
+from store.transactions import checkpoints, forks, moves, tree, undo  # noqa: E402
 from store.connection import _read_transaction, _write_transaction, configure  # noqa: E402
-from store.rows import encode_time  # noqa: E402
-from store.search import match_expression, query_words  # noqa: E402
+from store.rows import THREAD_COLUMNS, encode_time  # noqa: E402
+from store.search import match_expression, query_words, rx_search  # noqa: E402
 
 MS = 1000.0
 
@@ -87,11 +87,11 @@ async def run(db: Path, runs: int) -> Report:
         scratch = await store.create_thread("bench scratch")
         first = await store.append(scratch.id, "user", "start")
         plain_scratch = (await store.create_thread("bench scratch (sqlite3)")).id
-        _write_transaction(plain, tx._tx_append, (stamp(), stamp(), plain_scratch, "user", "start", None))
+        _write_transaction(plain, tree.tx_append, (stamp(), stamp(), plain_scratch, "user", "start", None))
 
         # design.md §5 compares a write with plain sqlite3 plus one aiosqlite thread hop (the
         # async layer cannot do with less), both measured here.
-        hop_ms = median_ms(await time_async(lambda i: store._writer._execute(lambda: None), runs))
+        hop_ms = median_ms(await time_async(lambda i: store._session.writer._execute(lambda: None), runs))
         print(f"(one aiosqlite thread hop, doing nothing: {hop_ms * 1000:.0f} µs — added to each write's baseline)")
 
         def write(name: str, grove: list[float], base: list[float]) -> None:
@@ -100,7 +100,7 @@ async def run(db: Path, runs: int) -> Report:
         grove = await time_async(lambda i: store.append(scratch.id, "assistant", f"reply {i}"), runs)
         base = time_sync(
             lambda i: _write_transaction(
-                plain, tx._tx_append, (stamp(), stamp(), plain_scratch, "assistant", f"reply {i}", None)
+                plain, tree.tx_append, (stamp(), stamp(), plain_scratch, "assistant", f"reply {i}", None)
             ),
             runs,
         )
@@ -108,7 +108,7 @@ async def run(db: Path, runs: int) -> Report:
 
         grove = await time_async(lambda i: store.fork(first.id, "user", f"branch {i}"), runs)
         base = time_sync(
-            lambda i: _write_transaction(plain, tx._tx_fork, (stamp(), first.id, "user", f"branch {i}", None)),
+            lambda i: _write_transaction(plain, forks.tx_fork, (stamp(), first.id, "user", f"branch {i}", None)),
             runs,
         )
         write("fork", grove, base)
@@ -116,7 +116,7 @@ async def run(db: Path, runs: int) -> Report:
         leaves = [m.id for m in await store.leaves(big)][:2]
         grove = await time_async(lambda i: store.set_leaf(big, leaves[i % 2]), runs)
         base = time_sync(
-            lambda i: _write_transaction(plain, tx._tx_set_leaf, (stamp(), big, leaves[i % 2])), runs
+            lambda i: _write_transaction(plain, moves.tx_set_leaf, (stamp(), big, leaves[i % 2])), runs
         )
         write("set_leaf (big thread)", grove, base)
 
@@ -127,7 +127,7 @@ async def run(db: Path, runs: int) -> Report:
 
         grove = await time_async(rewind_once, runs)
         await store.set_leaf(big, big_head)
-        base = time_sync(lambda i: _write_transaction(plain, tx._tx_rewind, (stamp(), big, None, 1, None)), runs)
+        base = time_sync(lambda i: _write_transaction(plain, moves.tx_rewind, (stamp(), big, None, 1, None)), runs)
         await store.set_leaf(big, big_head)
         write("rewind by 1 (10k path)", grove, base)
 
@@ -138,28 +138,28 @@ async def run(db: Path, runs: int) -> Report:
         grove = await time_async(lambda i: store.save_checkpoint(big, f"cp{i % 5}"), runs)
         base = time_sync(
             lambda i: _write_transaction(
-                plain, tx._tx_save_checkpoint, (stamp(), big, f"plain{i % 5}", None, None, None, "manual")
+                plain, checkpoints.tx_save, (stamp(), big, f"plain{i % 5}", None, None, None, "manual")
             ),
             runs,
         )
         write("save_checkpoint", grove, base)
 
         grove = await time_async(lambda i: store.undo(scratch.id), min(runs, 50))
-        base = time_sync(lambda i: _write_transaction(plain, tx._tx_undo, (stamp(), plain_scratch)), min(runs, 50))
+        base = time_sync(lambda i: _write_transaction(plain, undo.tx_undo, (stamp(), plain_scratch)), min(runs, 50))
         write("undo", grove, base)
 
         reads = max(5, runs // 10)
         grove = await time_async(lambda i: store.path(big), reads)
-        base = time_sync(lambda i: _read_transaction(plain, tx._rx_path, (big, None)), reads)
+        base = time_sync(lambda i: _read_transaction(plain, tree.rx_path, (big, None)), reads)
         report.add(f"path() of {len(path_ids):,} messages", median_ms(grove), median_ms(base), 30, None)
 
         grove = await time_async(lambda i: store.leaves(big), reads)
-        base = time_sync(lambda i: _read_transaction(plain, tx._rx_leaves, (big,)), reads)
+        base = time_sync(lambda i: _read_transaction(plain, tree.rx_leaves, (big,)), reads)
         report.add(f"leaves() of {len(await store.leaves(big)):,} leaves", median_ms(grove), median_ms(base), 10, None)
 
         grove = await time_async(lambda i: store.list_threads(limit=50), reads)
         sql = (
-            f"SELECT {tx.THREAD_COLUMNS} FROM threads WHERE archived_at IS NULL"
+            f"SELECT {THREAD_COLUMNS} FROM threads WHERE archived_at IS NULL"
             " ORDER BY updated_at DESC, id DESC LIMIT 50 OFFSET 0"
         )
         base = time_sync(lambda i: plain.execute(sql).fetchall(), reads)
@@ -175,7 +175,7 @@ async def run(db: Path, runs: int) -> Report:
             words = query_words(word)
             grove = await time_async(lambda i: store.search(word), reads)
             base = time_sync(
-                lambda i: _read_transaction(plain, tx._rx_search, (match_expression(words), None, 50)), reads
+                lambda i: _read_transaction(plain, rx_search, (match_expression(words), None, 50)), reads
             )
             report.add(f"search {label} {word!r}", median_ms(grove), median_ms(base), target, None)
 

@@ -5,7 +5,7 @@ This package never imports textual or rich; the app depends on it, not the rever
 
 from __future__ import annotations
 
-from .errors import InvalidOperation, NotFound, StoreError
+from .errors import InvalidOperation, InvalidValue, NotFound, PathNotFound, StoreError
 from .models import (
     Checkpoint,
     CheckpointKind,
@@ -26,9 +26,11 @@ __all__ = [
     "Event",
     "EventKind",
     "InvalidOperation",
+    "InvalidValue",
     "Message",
     "MessageStatus",
     "NotFound",
+    "PathNotFound",
     "Role",
     "SearchHit",
     "Store",

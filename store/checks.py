@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .errors import InvalidOperation, NotFound
+from .models import CheckpointKind, Role, ThreadStatus
 
 # SQLite integers are signed 64-bit; Python ints past this overflow when bound.
 MAX_SQLITE_INT = 2**63 - 1
@@ -98,3 +99,65 @@ def check_time(moment: Any, what: str) -> None:
         moment.astimezone(timezone.utc)
     except (OverflowError, ValueError):
         raise InvalidOperation(f"`{what}` ({moment.isoformat()}) is out of range: in UTC it falls before year 1 or after 9999.") from None
+
+
+def check_thread_status(status: ThreadStatus | str) -> ThreadStatus:
+    """A ThreadStatus from its value; an unknown one is InvalidOperation naming the valid ones."""
+    try:
+        return ThreadStatus(status)
+    except ValueError:
+        names = ", ".join(s.value for s in ThreadStatus)
+        raise InvalidOperation(f"Unknown thread status {status!r}; use one of {names}.") from None
+
+
+def check_role(role: Role | str) -> str:
+    """A role's value; an unknown one is InvalidOperation."""
+    try:
+        return Role(role).value
+    except ValueError:
+        raise InvalidOperation(f"Unknown role {role!r}; use user, assistant, system or tool.") from None
+
+
+def check_message(role: Role | str, content: Any) -> str:
+    """The role's value for a new message whose content is text, and not blank from a user."""
+    role_value = check_role(role)
+    if not isinstance(content, str):
+        raise InvalidOperation("Message content must be text.")
+    if role_value == Role.USER.value and not content.strip():
+        raise InvalidOperation("A user message cannot be blank; write something to send.")
+    check_text(content, "message content")
+    return role_value
+
+
+def check_step(step: Any) -> None:
+    """A step between siblings: a whole number, not 0."""
+    if isinstance(step, bool) or not isinstance(step, int) or step == 0:
+        raise InvalidOperation("Give a step of +1 (next sibling) or -1 (previous sibling).")
+
+
+def check_rewind_target(to: Any, by: Any, before: Any) -> int | None:
+    """Exactly one of `to` (a message id), `by` (1 or more) or `before` (an aware time);
+    `by` as the transaction takes it: at most what SQLite can hold."""
+    if sum(x is not None for x in (to, by, before)) != 1:
+        raise InvalidOperation("Say where to rewind to: give exactly one of to, by or before.")
+    check_optional_id(to, "message")
+    if by is not None and (isinstance(by, bool) or not isinstance(by, int) or by < 1):
+        raise InvalidOperation("Rewind by a whole number of messages, 1 or more.")
+    if by is not None:
+        by = min(by, MAX_SQLITE_INT)  # more than any path holds: back to the root
+    check_time(before, "before")
+    return by
+
+
+def check_checkpoint_name(name: Any) -> str:
+    """A checkpoint name as the store keeps it: text, stripped (save, look-up and restore
+    all strip it the same way, so " v1 " finds "v1"). Blank is the caller's to refuse."""
+    return str(check_text(name or "", "checkpoint name")).strip()
+
+
+def check_checkpoint_kind(kind: CheckpointKind | str) -> str:
+    """A checkpoint kind's value; an unknown one is InvalidOperation."""
+    try:
+        return CheckpointKind(kind).value
+    except ValueError:
+        raise InvalidOperation(f"Unknown checkpoint kind {kind!r}; use manual, auto or imported.") from None

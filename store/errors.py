@@ -17,6 +17,19 @@ class InvalidOperation(StoreError):
     """The operation would break an invariant of the tree, so nothing was written."""
 
 
+# The two below are also the built-in error that these places raised before, so a caller
+# that caught ValueError or FileNotFoundError there still does; new code catches StoreError.
+
+
+class InvalidValue(InvalidOperation, ValueError):
+    """An argument the store cannot take: an unknown import format, a time without a
+    timezone, a database path with a NUL character in it."""
+
+
+class PathNotFound(NotFound, FileNotFoundError):
+    """A file or folder the store was asked to read or watch does not exist."""
+
+
 def disk_full(exc: BaseException) -> bool:
     """Whether `exc` is SQLite saying the disk (or the database's size limit) is full."""
     return isinstance(exc, sqlite3.OperationalError) and (

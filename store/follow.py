@@ -24,7 +24,7 @@ from typing import Any
 
 import watchfiles
 
-from .errors import StoreError, disk_full
+from .errors import PathNotFound, StoreError, disk_full
 from .importers import ImportReport, LineError, import_paths
 
 log = logging.getLogger(__name__)
@@ -117,14 +117,14 @@ class Follower:
         self._db_identity = file_identity(self._db_path) if self._db_path else None
 
     def check(self) -> None:
-        """Raise FileNotFoundError with a sentence a person can act on when there is nothing to watch."""
+        """Raise PathNotFound (a FileNotFoundError) with a sentence a person can act on when there is nothing to watch."""
         if not self.roots:
-            raise FileNotFoundError(
+            raise PathNotFound(
                 "Nothing to follow: neither ~/.claude/projects nor ~/.codex/sessions exists. Give a path to watch."
             )
         missing = [str(p) for p in self.roots if not p.exists()]
         if missing:
-            raise FileNotFoundError(f"Cannot follow {', '.join(missing)}: no such file or folder.")
+            raise PathNotFound(f"Cannot follow {', '.join(missing)}: no such file or folder.")
 
     def check_database(self) -> None:
         """Raise DatabaseGone when the database file was deleted or replaced under us.

@@ -30,7 +30,7 @@ def record_handoff(
     copied: dict[str, int],
     data: dict[str, Any],
 ) -> int:
-    """Insert the hand-off and its `handed_off` event (run with `Store.run_write`); the event's seq."""
+    """Insert the hand-off and its `handed_off` event (run with `store._session.write`); the event's seq."""
     conn.execute(
         "INSERT INTO handoffs (thread_id, message_id, agent, session_id, path, copied, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -44,9 +44,11 @@ def link_handoff(conn: sqlite3.Connection, thread_id: int, source: str, source_k
     row = conn.execute(
         "SELECT thread_id, message_id, copied FROM handoffs WHERE agent = ? AND session_id = ?", (source, source_key)
     ).fetchone()
-    if row is None or row[0] == thread_id:
+    if row is None:
         return 0
     origin_thread, origin_message, copied_json = row
+    if origin_thread == thread_id:
+        return 0
     conn.execute(
         "UPDATE threads SET forked_from_thread_id = ?, forked_from_message_id = ? WHERE id = ?",
         (origin_thread, origin_message, thread_id),

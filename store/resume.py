@@ -204,7 +204,7 @@ async def write(store: Any, prepared: Prepared) -> HandOff:
             "command": prepared.command,
             "messages": prepared.messages,
         }
-        await store.run_write(
+        await store._session.write(
             record_handoff,
             encode_time(store.now()),
             prepared.thread.id,

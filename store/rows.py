@@ -1,6 +1,8 @@
 """Row <-> model conversion and time encoding, kept off the hot path's way.
 
-Rows are read as plain tuples in a fixed column order and turned into models with
+Each table's columns are the fields of a row type here (`ThreadRow`, `MessageRow`, …), so
+code that works on one row names its columns (`parent.depth`, not `parent[8]`). Bulk
+reads stay plain tuples in that same order, unpacked by name when they become models with
 `model_construct`: the values come from our own schema, so validating them again would
 only cost time (path() of 10,000 messages must stay well under 50 ms).
 """
@@ -10,9 +12,10 @@ from __future__ import annotations
 import gc
 import json
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
-from .errors import InvalidOperation
+from .checks import finite_json
+from .errors import InvalidOperation, InvalidValue
 from .models import (
     Checkpoint,
     CheckpointKind,
@@ -25,14 +28,91 @@ from .models import (
     ThreadStatus,
 )
 
-THREAD_COLUMNS = (
-    "id, title, status, source, project, created_at, updated_at, current_leaf_id, archived_at, "
-    "forked_from_thread_id, forked_from_message_id, parent_thread_id, parent_message_id, "
-    "message_count, leaf_count, input_tokens, output_tokens, cost_usd, metadata, hidden"
-)
-MESSAGE_COLUMNS = "id, thread_id, parent_id, role, content, data, status, created_at, depth, child_count"
-CHECKPOINT_COLUMNS = "id, thread_id, name, message_id, kind, note, state, created_at"
-EVENT_COLUMNS = "id, thread_id, seq, kind, message_id, from_leaf_id, to_leaf_id, data, created_at"
+class ThreadRow(NamedTuple):
+    """A `threads` row as the store selects it (THREAD_COLUMNS), fields by name."""
+
+    id: int
+    title: str | None
+    status: str
+    source: str
+    project: str | None
+    created_at: str
+    updated_at: str
+    current_leaf_id: int | None
+    archived_at: str | None
+    forked_from_thread_id: int | None
+    forked_from_message_id: int | None
+    parent_thread_id: int | None
+    parent_message_id: int | None
+    message_count: int
+    leaf_count: int
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+    metadata: str | None
+    hidden: int
+
+
+class MessageRow(NamedTuple):
+    """A `messages` row as the store selects it (MESSAGE_COLUMNS), fields by name."""
+
+    id: int
+    thread_id: int
+    parent_id: int | None
+    role: str
+    content: str
+    data: str | None
+    status: str
+    created_at: str
+    depth: int
+    child_count: int
+
+
+class CheckpointRow(NamedTuple):
+    """A `checkpoints` row as the store selects it (CHECKPOINT_COLUMNS), fields by name."""
+
+    id: int
+    thread_id: int
+    name: str
+    message_id: int
+    kind: str
+    note: str | None
+    state: str | None
+    created_at: str
+
+
+class EventRow(NamedTuple):
+    """An `events` row as the store selects it (EVENT_COLUMNS), fields by name."""
+
+    id: int
+    thread_id: int
+    seq: int
+    kind: str
+    message_id: int | None
+    from_leaf_id: int | None
+    to_leaf_id: int | None
+    data: str | None
+    created_at: str
+
+
+R = TypeVar("R", ThreadRow, MessageRow, CheckpointRow, EventRow)
+
+
+def as_row(row_type: type[R], row: tuple[Any, ...]) -> R:
+    """A plain row (selected with that type's columns) as the named row type.
+
+    `tuple.__new__` rather than `_make`: half the cost (0.2 µs, not 0.4 µs), and small writes
+    look up two or three rows each."""
+    return _new_tuple(row_type, row)
+
+
+_new_tuple: Any = tuple.__new__
+
+# The SELECT lists are the row types' fields, so a column and its name cannot drift apart.
+THREAD_COLUMNS = ", ".join(ThreadRow._fields)
+MESSAGE_COLUMNS = ", ".join(MessageRow._fields)
+CHECKPOINT_COLUMNS = ", ".join(CheckpointRow._fields)
+EVENT_COLUMNS = ", ".join(EventRow._fields)
 
 _ROLES = {r.value: r for r in Role}
 _THREAD_STATUSES = {s.value: s for s in ThreadStatus}
@@ -45,7 +125,7 @@ _fromiso = datetime.fromisoformat
 def encode_time(moment: datetime) -> str:
     """A UTC ISO-8601 string of fixed width, so text order is time order."""
     if moment.tzinfo is None:
-        raise ValueError("timestamps must be timezone-aware")
+        raise InvalidValue(f"The time {moment.isoformat()} has no timezone; give an aware time (UTC, say).")
     try:
         return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
     except OverflowError:  # e.g. 0001-01-01T00:00+05:00: before year 1 in UTC
@@ -64,8 +144,6 @@ def encode_json(value: dict[str, Any] | None) -> str | None:
     try:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except ValueError:  # NaN/Infinity are not JSON: stored as null
-        from .checks import finite_json
-
         return json.dumps(finite_json(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
@@ -84,28 +162,33 @@ def _data(text: str | None) -> dict[str, Any]:
 
 
 def thread_from_row(row: tuple[Any, ...]) -> Thread:
-    """A Thread from a row selected with THREAD_COLUMNS."""
+    """A Thread from a row selected with THREAD_COLUMNS (a ThreadRow or the plain tuple)."""
+    (
+        id_, title, status, source, project, created_at, updated_at, current_leaf_id, archived_at,
+        forked_from_thread_id, forked_from_message_id, parent_thread_id, parent_message_id,
+        message_count, leaf_count, input_tokens, output_tokens, cost_usd, metadata, hidden,
+    ) = row  # fmt: skip
     return Thread.model_construct(
-        id=row[0],
-        title=row[1],
-        status=_THREAD_STATUSES[row[2]],
-        source=row[3],
-        project=row[4],
-        created_at=_fromiso(row[5]),
-        updated_at=_fromiso(row[6]),
-        current_leaf_id=row[7],
-        archived_at=decode_time(row[8]),
-        forked_from_thread_id=row[9],
-        forked_from_message_id=row[10],
-        parent_thread_id=row[11],
-        parent_message_id=row[12],
-        message_count=row[13],
-        leaf_count=row[14],
-        input_tokens=row[15],
-        output_tokens=row[16],
-        cost_usd=row[17],
-        metadata=decode_json(row[18]),
-        hidden=bool(row[19]),
+        id=id_,
+        title=title,
+        status=_THREAD_STATUSES[status],
+        source=source,
+        project=project,
+        created_at=_fromiso(created_at),
+        updated_at=_fromiso(updated_at),
+        current_leaf_id=current_leaf_id,
+        archived_at=decode_time(archived_at),
+        forked_from_thread_id=forked_from_thread_id,
+        forked_from_message_id=forked_from_message_id,
+        parent_thread_id=parent_thread_id,
+        parent_message_id=parent_message_id,
+        message_count=message_count,
+        leaf_count=leaf_count,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cost_usd=cost_usd,
+        metadata=decode_json(metadata),
+        hidden=bool(hidden),
     )
 
 
@@ -117,9 +200,11 @@ _loads = json.loads
 
 
 def message_from_row(row: tuple[Any, ...]) -> Message:
-    """A Message from a row selected with MESSAGE_COLUMNS.
+    """A Message from a row selected with MESSAGE_COLUMNS (a MessageRow or the plain tuple).
 
-    Hot path (a 10,000-message path), so it fills the model's `__dict__` directly — what
+    Hot path (a 10,000-message path), so the row is read by position — the order of
+    MessageRow's fields, named by the keys beside them; wrapping or unpacking each row
+    measured 2–3 % slower — and the model's `__dict__` is filled directly: what
     `model_construct` does, without its per-field bookkeeping (3 µs → under 2 µs a row).
     """
     message = _new_object(Message)
@@ -163,28 +248,30 @@ def messages_from_rows(rows: list[tuple[Any, ...]]) -> list[Message]:
 
 def checkpoint_from_row(row: tuple[Any, ...]) -> Checkpoint:
     """A Checkpoint from a row selected with CHECKPOINT_COLUMNS."""
+    c = CheckpointRow._make(row)
     return Checkpoint.model_construct(
-        id=row[0],
-        thread_id=row[1],
-        name=row[2],
-        message_id=row[3],
-        kind=_CHECKPOINT_KINDS[row[4]],
-        note=row[5],
-        state=decode_json(row[6]),
-        created_at=_fromiso(row[7]),
+        id=c.id,
+        thread_id=c.thread_id,
+        name=c.name,
+        message_id=c.message_id,
+        kind=_CHECKPOINT_KINDS[c.kind],
+        note=c.note,
+        state=decode_json(c.state),
+        created_at=_fromiso(c.created_at),
     )
 
 
 def event_from_row(row: tuple[Any, ...]) -> Event:
     """An Event from a row selected with EVENT_COLUMNS."""
+    e = EventRow._make(row)
     return Event.model_construct(
-        id=row[0],
-        thread_id=row[1],
-        seq=row[2],
-        kind=_EVENT_KINDS[row[3]],
-        message_id=row[4],
-        from_leaf_id=row[5],
-        to_leaf_id=row[6],
-        data=decode_json(row[7]),
-        created_at=_fromiso(row[8]),
+        id=e.id,
+        thread_id=e.thread_id,
+        seq=e.seq,
+        kind=_EVENT_KINDS[e.kind],
+        message_id=e.message_id,
+        from_leaf_id=e.from_leaf_id,
+        to_leaf_id=e.to_leaf_id,
+        data=decode_json(e.data),
+        created_at=_fromiso(e.created_at),
     )

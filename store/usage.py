@@ -124,11 +124,12 @@ def tally(replies: Iterable[Reply]) -> UsageTotals:
             cost = None
         elif cost is not None:
             cost += price
+    input_tokens, output_tokens, cache_read_tokens, cache_write_tokens = totals
     return UsageTotals(
-        input_tokens=totals[0],
-        output_tokens=totals[1],
-        cache_read_tokens=totals[2],
-        cache_write_tokens=totals[3],
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cache_read_tokens=cache_read_tokens,
+        cache_write_tokens=cache_write_tokens,
         cost_usd=None if cost is None else round(cost, 10),
         replies=count,
         unpriced_replies=unpriced,

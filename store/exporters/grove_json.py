@@ -22,7 +22,8 @@ def _thread_key(conn: sqlite3.Connection, thread_id: int) -> str | None:
     row = conn.execute("SELECT source_key, created_at FROM threads WHERE id = ?", (thread_id,)).fetchone()
     if row is None:
         return None
-    return row[0] or f"grove:{thread_id}:{row[1]}"
+    source_key, created_at = row
+    return source_key or f"grove:{thread_id}:{created_at}"
 
 
 def _rx_keys(conn: sqlite3.Connection, thread_id: int) -> tuple[str, dict[int, str], dict[str, Any]]:
@@ -30,28 +31,29 @@ def _rx_keys(conn: sqlite3.Connection, thread_id: int) -> tuple[str, dict[int, s
     if key is None:
         raise NotFound(f"There is no thread {thread_id}.")
     keys = {
-        r[0]: (r[1] or f"grove:{r[0]}")
-        for r in conn.execute("SELECT id, source_key FROM messages WHERE thread_id = ?", (thread_id,))
+        message_id: (source_key or f"grove:{message_id}")
+        for message_id, source_key in conn.execute("SELECT id, source_key FROM messages WHERE thread_id = ?", (thread_id,))
     }
-    row = conn.execute(
+    parent_thread, parent_message, forked_thread, forked_message = conn.execute(
         "SELECT parent_thread_id, parent_message_id, forked_from_thread_id, forked_from_message_id FROM threads WHERE id = ?",
         (thread_id,),
     ).fetchone()
     lineage: dict[str, Any] = {}
-    for name, (other, message) in (("parent", (row[0], row[1])), ("forked_from", (row[2], row[3]))):
+    for name, (other, message) in (("parent", (parent_thread, parent_message)), ("forked_from", (forked_thread, forked_message))):
         if other is None:
             continue
         entry: dict[str, Any] = {"thread_key": _thread_key(conn, other)}
         if message is not None:
-            m = conn.execute("SELECT source_key FROM messages WHERE id = ?", (message,)).fetchone()
-            if m is not None:
-                entry["message_key"] = m[0] or f"grove:{message}"
+            found = conn.execute("SELECT source_key FROM messages WHERE id = ?", (message,)).fetchone()
+            if found is not None:
+                (source_key,) = found
+                entry["message_key"] = source_key or f"grove:{message}"
         lineage[name] = entry
     return key, keys, lineage
 
 
 MESSAGE_ID_FIELDS = ("parent_id", "from_message_id", "at_message_id")
-"""Fields of event data that hold a message id (see transactions.py)."""
+"""Fields of event data that hold a message id (see store/transactions/)."""
 THREAD_ID_FIELDS = ("from_thread_id", "to_thread_id")
 
 
@@ -86,7 +88,7 @@ def _id_keys(data: dict[str, Any], keys: dict[int, str], thread_keys: dict[int, 
 async def export_json(store: Any, thread_id: int) -> dict[str, Any]:
     """The Grove JSON document of a thread (NotFound if there is none)."""
     thread = await store.get_thread(thread_id)
-    key, keys, lineage = await store.run_read(_rx_keys, thread_id)
+    key, keys, lineage = await store._session.read(_rx_keys, thread_id)
     messages = await store.messages(thread_id)
     checkpoints = await store.list_checkpoints(thread_id)
     events = []
@@ -98,7 +100,7 @@ async def export_json(store: Any, thread_id: int) -> dict[str, Any]:
             break
         after = page[-1].seq
 
-    thread_keys = await store.run_read(_rx_thread_keys, _thread_ids_named(events))
+    thread_keys = await store._session.read(_rx_thread_keys, _thread_ids_named(events))
 
     def k(message_id: int | None) -> str | None:
         return None if message_id is None else keys.get(message_id)

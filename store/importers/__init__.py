@@ -42,6 +42,7 @@ from pydantic_core import from_json as fast_loads
 from pydantic_core import to_json as fast_dumps
 
 from .. import bulk
+from ..errors import InvalidValue
 from ..rows import encode_json, encode_time
 from . import chatgpt, claude_code, codex, grove_json
 from .lines import (
@@ -205,13 +206,13 @@ async def import_paths(
 ) -> ImportReport:
     """Import files and folders (None: the standard locations); see the module docstring."""
     if format != "auto" and format not in FORMATS:
-        raise ValueError(f"Unknown format {format!r}; use auto, {', '.join(FORMATS)}.")
+        raise InvalidValue(f"Unknown format {format!r}; use auto, {', '.join(FORMATS)}.")
     files = discover_sessions() if paths is None else expand_paths(paths, format)
     report = ImportReport()
     units = _stat_files(files)
     total = sum(u.size for u in units)
     # Every file's `import_files` row in one read, not one hop per file.
-    records = await store.run_read(load_records, [u.key for u in units if u.key is not None])
+    records = await store._session.read(load_records, [u.key for u in units if u.key is not None])
     for u in units:
         _plan_unit(u, records)
     await _check_restarts(store, units)
@@ -252,7 +253,7 @@ async def import_paths(
                 threads, record = u.parsed[0], u.parsed[1]
                 calls.append((threads, record, encode_time(store.now()), True))
                 owners.append(u)
-        written = await store.run_writes(_write_file, calls) if calls else []
+        written = await store._session.writes(_write_file, calls) if calls else []
         for u, outcome in zip(owners, written):
             u.written = outcome
         for u in chunk:
@@ -283,7 +284,7 @@ async def import_paths(
         # One transaction for the whole run: subagents or forks imported before the thread
         # they name are linked, and every file's new messages are indexed for search (each
         # file's transaction only recorded its id range in `fts_pending`).
-        await store.run_write(_finish, bool(report.threads))
+        await store._session.write(_finish, bool(report.threads))
     return report
 
 
@@ -454,7 +455,7 @@ async def _check_restarts(store: Any, units: list[_Unit]) -> None:
     keyed = [(u, u.format, u.job.state) for u in units if u.job is not None and u.job.state is not None]
     if not keyed:
         return
-    exists = await store.run_read(_threads_exist, [(fmt, state) for _, fmt, state in keyed])
+    exists = await store._session.read(_threads_exist, [(fmt, state) for _, fmt, state in keyed])
     for (u, _, _), found in zip(keyed, exists):
         if not found and u.job is not None:
             u.job.state, u.job.offset, u.job.line_count, u.job.head_hash = None, 0, 0, ""

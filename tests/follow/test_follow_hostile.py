@@ -30,7 +30,7 @@ async def _limit_pages(store: Store, limit: int | None) -> None:
         count = conn.execute("PRAGMA page_count").fetchone()[0]
         conn.execute(f"PRAGMA max_page_count = {count if limit is None else limit}")
 
-    await store.run_write(apply)
+    await store._session.write(apply)
 
 
 async def test_a_full_disk_is_retried_not_fatal(tmp_path: Path) -> None:
@@ -77,7 +77,7 @@ async def test_a_full_disk_during_final_indexing_reports_the_cause(tmp_path: Pat
 
     # The run left messages to index. Opening to read while the disk is still full works
     # (indexing on open is skipped), and reading lists the thread.
-    import store.store as store_module
+    import store.opening as store_module
 
     real_index = store_module.index_pending
 
@@ -90,7 +90,7 @@ async def test_a_full_disk_during_final_indexing_reports_the_cause(tmp_path: Pat
         assert len(await store.list_threads()) == 1
     monkeypatch.undo()
     async with Store.open(tmp_path / "grove.db") as store:  # space again: indexed on open
-        assert await store.run_read(lambda c: c.execute("SELECT count(*) FROM fts_pending").fetchone()[0]) == 0
+        assert await store._session.read(lambda c: c.execute("SELECT count(*) FROM fts_pending").fetchone()[0]) == 0
 
 
 async def test_a_deleted_database_stops_the_follower(tmp_path: Path) -> None:

@@ -65,7 +65,7 @@ def _check(conn: sqlite3.Connection) -> list[str]:
 
 async def assert_invariants(store: Store) -> None:
     """Every invariant of design.md §1 that the bulk path must keep."""
-    problems = await store.run_read(_check)
+    problems = await store._session.read(_check)
     assert problems == []
 
 
@@ -88,7 +88,7 @@ async def thread_by_key(store: Store, source: str, key: str):  # type: ignore[no
             ).fetchone()
         return None if row is None else row[0]
 
-    tid = await store.run_read(find)
+    tid = await store._session.read(find)
     assert tid is not None, f"no {source} thread {key}"
     return await store.get_thread(tid)
 

@@ -43,18 +43,18 @@ def _thread(key: str, *words: str) -> ParsedThread:
 
 
 async def _write_deferred(store: Store, *threads: ParsedThread) -> None:
-    await store.run_write(write_file, list(threads), None, encode_time(store.now()), True)
+    await store._session.write(write_file, list(threads), None, encode_time(store.now()), True)
 
 
 async def test_import_run_leaves_nothing_pending_and_indexes_everything(tmp_path: Path) -> None:
     async with Store.open(tmp_path / "g.db", clock=Clock()) as store:
         report = await import_paths(store, [CLAUDE / "projects"])
         assert report.messages > 0
-        messages, indexed, pending = await store.run_read(_index_state)
+        messages, indexed, pending = await store._session.read(_index_state)
         assert (indexed, pending) == (messages, 0)
         # again: nothing new, nothing indexed twice
         await import_paths(store, [CLAUDE / "projects"])
-        assert await store.run_read(_index_state) == (messages, messages, 0)
+        assert await store._session.read(_index_state) == (messages, messages, 0)
         await assert_invariants(store)
 
 
@@ -63,10 +63,10 @@ async def test_a_crash_before_the_end_of_the_run_is_indexed_on_open(tmp_path: Pa
     async with Store.open(db, clock=Clock()) as store:
         await _write_deferred(store, _thread("a", "alpha wombat", "beta"), _thread("b", "gamma wombat"))
         await _write_deferred(store, _thread("c", "delta wombat"))
-        assert await store.run_read(_index_state) == (4, 0, 2)
+        assert await store._session.read(_index_state) == (4, 0, 2)
         assert await store.search("wombat") == []  # the "crash": the run never finished
     async with Store.open(db, clock=Clock()) as store:
-        assert await store.run_read(_index_state) == (4, 4, 0)
+        assert await store._session.read(_index_state) == (4, 4, 0)
         assert len(await store.search("wombat")) == 3
 
 
@@ -81,12 +81,12 @@ async def test_pending_rows_can_be_deleted_and_edited_before_they_are_indexed(tm
         def edit(conn: sqlite3.Connection) -> None:
             conn.execute("UPDATE messages SET content = 'new words' WHERE content = 'old words'")
 
-        await store.run_write(edit)
+        await store._session.write(edit)
         # a message appended meanwhile is indexed at once by the trigger, and only once
         appended = await store.append((await store.create_thread("later")).id, "user", "fresh wombat")
         assert [h.message_id for h in await store.search("fresh")] == [appended.id]
-        await store.run_write(index_pending)
-        messages, indexed, pending = await store.run_read(_index_state)
+        await store._session.write(index_pending)
+        messages, indexed, pending = await store._session.read(_index_state)
         assert (indexed, pending) == (messages, 0)
         assert len(await store.search("wombat")) == 3
         assert await store.search("old words") == []
@@ -95,6 +95,6 @@ async def test_pending_rows_can_be_deleted_and_edited_before_they_are_indexed(tm
 
 async def test_a_plain_write_file_indexes_in_its_own_transaction(tmp_path: Path) -> None:
     async with Store.open(tmp_path / "g.db", clock=Clock()) as store:
-        await store.run_write(write_file, [_thread("a", "quokka here")], None, STAMP)
-        assert await store.run_read(_index_state) == (1, 1, 0)
+        await store._session.write(write_file, [_thread("a", "quokka here")], None, STAMP)
+        assert await store._session.read(_index_state) == (1, 1, 0)
         assert len(await store.search("quokka")) == 1

@@ -80,7 +80,7 @@ async def _import_all(db: Path, paths: list[Path]) -> tuple[list[tuple[object, .
                 "SELECT source_key, role, content, data, created_at, depth, child_count FROM messages ORDER BY id"
             ).fetchall()
 
-        rows = await store.run_read(dump)
+        rows = await store._session.read(dump)
     return rows, [(Path(e.file).name, e.line, e.reason) for e in report.errors]
 
 

@@ -65,7 +65,7 @@ async def test_non_finite_numbers_are_stored_as_null(store: Store, tmp_path: Pat
         invalid = conn.execute("SELECT count(*) FROM messages WHERE data IS NOT NULL AND NOT json_valid(data)").fetchone()[0]
         return bad, invalid
 
-    assert await store.run_read(stored) == (0, 0)
+    assert await store._session.read(stored) == (0, 0)
     usage = await store.thread_usage((await only_thread(store)).id)
     assert usage.output_tokens == 0  # not a number: not counted
 

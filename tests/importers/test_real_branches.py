@@ -236,7 +236,7 @@ async def test_files_read_by_older_rules_are_read_again_and_their_threads_rebuil
 
     write_jsonl(path, lines(slash("x", None, "/doctor", "00:00")["message"]["content"],
                             "<local-command-stdout>All good</local-command-stdout>"))
-    await store.run_write(lambda conn: conn.execute("UPDATE import_files SET parser_version = 0"))
+    await store._session.write(lambda conn: conn.execute("UPDATE import_files SET parser_version = 0"))
     report = await import_paths(store, [path])
     assert report.errors == []
     thread = await store.get_thread(thread.id)
