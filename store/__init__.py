@@ -18,6 +18,7 @@ from .models import (
     Thread,
     ThreadStatus,
 )
+from .sources import Source
 from .store import Store
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "NotFound",
     "Role",
     "SearchHit",
+    "Source",
     "Store",
     "StoreError",
     "Thread",

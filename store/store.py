@@ -49,6 +49,7 @@ from .rows import (
 from .compare import Comparison, compare
 from .schema import migrate
 from .search import make_hit, match_expression, query_words
+from .sources import Source
 from .usage import GROUPINGS, UsageRow, UsageTotals, group, rx_all_replies, rx_thread_replies, tally
 from .transactions import (
     _checked_content,
@@ -207,7 +208,7 @@ class Store:
         title: str | None = None,
         *,
         status: ThreadStatus | str = ThreadStatus.IDLE,
-        source: str = "grove",
+        source: str = Source.GROVE,
         project: str | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> Thread:

@@ -43,9 +43,11 @@ from pathlib import Path
 from typing import Any
 
 from ..bulk import ParsedMessage, ParsedThread
-from .lines import MAX_SIDECAR_BYTES, LineError, count_int, parse_time, preview, read_bounded, scrub_surrogates
+from ..sources import Source
+from .lines import MAX_SIDECAR_BYTES, LineError, preview, read_bounded
+from .values import count_int, parse_time, scrub_surrogates
 
-SOURCE = "claude-code"
+SOURCE = Source.CLAUDE_CODE
 TITLE_CHARS = 80
 WARMUP = "Warmup"
 """The prompt of the warm-up sidechains Claude Code 2.0 starts with each session."""
@@ -54,12 +56,7 @@ _CONVERSATIONAL = {"user", "assistant", "system"}
 _SYSTEM_NOISE = {"stop_hook_summary", "turn_duration", "away_summary", "bridge_status", "api_error"}
 _RECORD_KINDS = {"summary", "custom-title", "ai-title", "last-prompt"}
 _META_FIELDS = (("sessionId", "session_id"), ("cwd", "cwd"), ("gitBranch", "git_branch"), ("version", "version"))
-_fromiso = datetime.fromisoformat
-
-
-# Shared with the other importers: also None for a time outside datetime's range in UTC
-# (the pipeline reports those lines; see lines.unsafe_times).
-_parse_time = parse_time
+_parse_time = parse_time  # also None for a time outside datetime's range (see values.parse_time)
 
 
 def _text_of(value: Any) -> str:
@@ -91,12 +88,19 @@ def session_of(path: Path) -> tuple[str, str | None]:
     return stem, None
 
 
+def natural_key(path: Path) -> str:
+    """The main thread's key from the file's name and place alone."""
+    return session_of(path)[0]
+
+
 class ClaudeCodeParser:
     """Feeds Claude Code entries one at a time and yields the new messages per thread."""
 
     format = SOURCE
 
-    def __init__(self, path: Path, state: dict[str, Any] | None, errors: list[LineError]) -> None:
+    def __init__(
+        self, path: Path, state: dict[str, Any] | None, errors: list[LineError], *, thread_key: str | None = None
+    ) -> None:
         self.path = path
         self.name = str(path)
         self.errors = errors
@@ -120,6 +124,8 @@ class ClaudeCodeParser:
             "leaf_uuid": None,
             "last_ts": None,
         }
+        if thread_key is not None and state is None:
+            s["main"] = thread_key
         self.s = s
         self.alias: dict[str, str | None] = s["alias"]
         self.msgs: dict[str, list[Any]] = s["msgs"]  # key -> [thread, seg, grove parent key, role]

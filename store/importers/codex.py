@@ -24,9 +24,11 @@ from typing import Any
 
 from ..bulk import ParsedMessage, ParsedThread
 from ..payloads import MessageKind
-from .lines import LineError, count_int, parse_time, preview, scrub_surrogates
+from ..sources import Source
+from .lines import LineError, preview
+from .values import count_int, parse_time, scrub_surrogates
 
-SOURCE = "codex"
+SOURCE = Source.CODEX
 TITLE_CHARS = 80
 # Blocks Codex puts at the top of the first user message; they are context, not what was typed.
 _LEADING_BLOCK = re.compile(
@@ -52,9 +54,13 @@ _UUID = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 _CONTEXT_PREFIXES = ("<environment_context>", "<user_instructions>", "# AGENTS.md", "<permissions", "<INSTRUCTIONS>")
 
 
-# Shared with the other importers: also None for a time outside datetime's range in UTC
-# (the pipeline reports those lines; see lines.unsafe_times).
-_parse_time = parse_time
+_parse_time = parse_time  # also None for a time outside datetime's range (see values.parse_time)
+
+
+def natural_key(path: Path) -> str:
+    """The thread's key from the rollout's name: the session id it ends with, else the stem."""
+    match = _UUID.search(path.stem)
+    return match.group(1) if match else path.stem
 
 
 def _text(content: Any) -> str:
@@ -78,13 +84,14 @@ class CodexParser:
 
     format = SOURCE
 
-    def __init__(self, path: Path, state: dict[str, Any] | None, errors: list[LineError]) -> None:
+    def __init__(
+        self, path: Path, state: dict[str, Any] | None, errors: list[LineError], *, thread_key: str | None = None
+    ) -> None:
         self.path = path
         self.name = str(path)
         self.errors = errors
-        match = _UUID.search(path.stem)
         self.s = state or {
-            "key": match.group(1) if match else path.stem,
+            "key": thread_key or natural_key(path),
             "tail": None,
             "turns": [],
             "parents": {},
