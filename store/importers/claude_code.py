@@ -36,45 +36,24 @@ threads too.
 
 from __future__ import annotations
 
-import json
-import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from ..bulk import ParsedMessage, ParsedThread
 from ..sources import Source
-from .lines import MAX_SIDECAR_BYTES, LineError, preview, read_bounded
-from .values import count_int, parse_time, scrub_surrogates
+from .claude_code_entries import TITLE_CHARS, agent_description, command_text, prompt_title, read_entry
+from .lines import LineError
+from .values import count_int, parse_time
 
 SOURCE = Source.CLAUDE_CODE
-TITLE_CHARS = 80
 WARMUP = "Warmup"
 """The prompt of the warm-up sidechains Claude Code 2.0 starts with each session."""
 
 _CONVERSATIONAL = {"user", "assistant", "system"}
-_SYSTEM_NOISE = {"stop_hook_summary", "turn_duration", "away_summary", "bridge_status", "api_error"}
 _RECORD_KINDS = {"summary", "custom-title", "ai-title", "last-prompt"}
 _META_FIELDS = (("sessionId", "session_id"), ("cwd", "cwd"), ("gitBranch", "git_branch"), ("version", "version"))
 _parse_time = parse_time  # also None for a time outside datetime's range (see values.parse_time)
-
-
-def _text_of(value: Any) -> str:
-    """Plain text from a tool_result's content (a string or a list of blocks)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        parts = []
-        for block in value:
-            if isinstance(block, dict):
-                if block.get("type") == "text" and isinstance(block.get("text"), str):
-                    parts.append(block["text"])
-                elif block.get("type") == "image":
-                    parts.append("[image]")
-            elif isinstance(block, str):
-                parts.append(block)
-        return "\n".join(parts)
-    return ""
 
 
 def session_of(path: Path) -> tuple[str, str | None]:
@@ -193,7 +172,7 @@ class ClaudeCodeParser:
         if not isinstance(parent_uuid, str):
             parent_uuid = None
 
-        message = self._message(kind, obj, number)
+        message = read_entry(kind, obj, number, self.name, self.errors)
         if message is None:
             # Structural: it stands for its nearest conversational ancestor.
             self.alias[uuid] = self._resolve(parent_uuid)[0]
@@ -241,7 +220,7 @@ class ClaudeCodeParser:
         info.setdefault("first_ts", stamp)
         info["last_ts"] = max(info.get("last_ts", stamp), stamp)
         if role == "user" and "first_prompt" not in info and data.get("kind") is None and content.strip():
-            title = _prompt_title(content)
+            title = prompt_title(content)
             if title:
                 info["first_prompt"] = title
         if data.get("kind") == "command" and "first_command" not in info:
@@ -266,7 +245,7 @@ class ClaudeCodeParser:
         if target is None or target.data.get("kind") != "command" or "output" in target.data["command"]:
             return False
         target.data["command"]["output"] = said["output"]
-        target.content = _command_text(target.data["command"]) or target.content
+        target.content = command_text(target.data["command"]) or target.content
         target.data.setdefault("uuids", []).append(uuid)
         self.alias[uuid] = parent_key
         return True
@@ -315,103 +294,6 @@ class ClaudeCodeParser:
         # Nothing known: the conversation goes on after the last message (no loop possible).
         return None, False
 
-    def _message(self, kind: Any, obj: dict[str, Any], number: int) -> tuple[str, str, dict[str, Any], str | None] | None:
-        """(role, content, data, message id) of a conversational entry; None for structure."""
-        if kind == "system":
-            subtype = obj.get("subtype")
-            if subtype == "compact_boundary":
-                meta = found if isinstance(found := obj.get("compactMetadata"), dict) else {}
-                data: dict[str, Any] = {"kind": "compact_boundary"}
-                if meta.get("trigger"):
-                    data["trigger"] = meta["trigger"]
-                if meta.get("preTokens"):
-                    data["pre_tokens"] = meta["preTokens"]
-                content = text if isinstance(text := obj.get("content"), str) else "Conversation compacted"
-                return "system", content, data, None
-            if subtype in _SYSTEM_NOISE:
-                return None
-            notice = obj.get("content")
-            if not isinstance(notice, str) or not notice.strip():
-                return None
-            return "system", notice, {"kind": subtype or "notice"}, None
-        if kind not in ("user", "assistant"):
-            return None
-        msg = obj.get("message")
-        if not isinstance(msg, dict):
-            self.errors.append(LineError(self.name, number, f"the {kind} entry's message is not an object; skipped"))
-            return None
-        raw = msg.get("content")
-        texts: list[str] = []
-        data = {}
-        tool_calls: list[dict[str, Any]] = []
-        tool_results: list[dict[str, Any]] = []
-        thinking: list[str] = []
-        if isinstance(raw, str):
-            texts.append(raw)
-        elif isinstance(raw, list):
-            for block in raw:
-                if isinstance(block, str):
-                    texts.append(block)
-                    continue
-                if not isinstance(block, dict):
-                    continue
-                btype = block.get("type")
-                if btype == "text":
-                    if isinstance(block.get("text"), str):
-                        texts.append(block["text"])
-                elif btype == "tool_use":
-                    tool_calls.append({"id": block.get("id"), "name": block.get("name"), "input": block.get("input")})
-                elif btype == "tool_result":
-                    text = _text_of(block.get("content"))
-                    result: dict[str, Any] = {"tool_use_id": block.get("tool_use_id"), "output": text}
-                    if block.get("is_error"):
-                        result["is_error"] = True
-                    tool_results.append(result)
-                    texts.append(preview(text))
-                elif btype == "thinking":
-                    if isinstance(block.get("thinking"), str) and block["thinking"]:
-                        thinking.append(block["thinking"])
-                elif btype == "image":
-                    texts.append("[image]")
-        content = "\n\n".join(t for t in texts if t) if not tool_results else "\n".join(texts)
-        if not content.strip() and not tool_calls and not tool_results and not thinking:
-            return None
-        msgid = msg.get("id") if isinstance(msg.get("id"), str) else None
-        if kind == "assistant":
-            role = "assistant"
-            if isinstance(msg.get("model"), str):
-                data["model"] = msg["model"]
-            if isinstance(msg.get("usage"), dict):
-                data["usage"] = msg["usage"]
-            if msgid:
-                data["message_id"] = msgid
-            if obj.get("isApiErrorMessage"):
-                data["api_error"] = True
-        else:
-            role = "tool" if tool_results else "user"
-            if obj.get("isCompactSummary"):
-                role, data["kind"] = "system", "compact_summary"
-            elif obj.get("isMeta") or _is_caveat(content):
-                role, data["kind"] = "system", "meta"
-                content = _CAVEAT_TAG.sub("", content).strip() or content
-            elif not tool_results and (said := _command_of(content)) is not None:
-                data["kind"] = "command"
-                data["command"] = said
-                # Readable text for search and first words; the tags stay out of sight.
-                content = _command_text(said) or content
-            use_result = obj.get("toolUseResult")
-            if isinstance(use_result, dict) and isinstance(use_result.get("agentId"), str):
-                data["agent_id"] = use_result["agentId"]
-        if tool_calls:
-            data["tool_calls"] = tool_calls
-        if tool_results:
-            data["tool_results"] = tool_results
-        if thinking:
-            data["thinking"] = "\n\n".join(thinking)
-        if obj.get("isSidechain"):
-            data["sidechain"] = True
-        return role, content, data, msgid
-
     def _merge(self, thread: str, msgid: str, uuid: str, content: str, data: dict[str, Any]) -> bool:
         """Fold another entry of the same API reply into its message."""
         target = self.pending_by_msgid.get((thread, msgid))
@@ -447,7 +329,7 @@ class ClaudeCodeParser:
         tokens = self.s["tokens"].setdefault(thread, [0, 0])
         key = msgid or f"anon-{len(seen)}"
         before = seen.get(key, [0, 0])
-        now = [_int(usage.get("input_tokens")), _int(usage.get("output_tokens"))]
+        now = [count_int(usage.get("input_tokens")), count_int(usage.get("output_tokens"))]
         now = [max(before[0], now[0]), max(before[1], now[1])]
         tokens[0] += now[0] - before[0]
         tokens[1] += now[1] - before[1]
@@ -579,7 +461,7 @@ class ClaudeCodeParser:
                     parsed.parent_thread_key = parent_session
                     parsed.parent_message_marker = f'"agent_id":"{agent_id}"'
                     parsed.metadata["agent_id"] = agent_id
-                    description = _agent_description(self.path)
+                    description = agent_description(self.path)
                     if description and not titles.get("custom"):
                         parsed.title = description
                 if info.get("first_prompt") is None and not info.get("first_command") and self.is_agent_file:
@@ -594,82 +476,3 @@ class ClaudeCodeParser:
                 parsed.hidden = True  # a Claude Code 2.0 warm-up sidechain: kept, not listed
             out.append(parsed)
         return out
-
-
-_COMMAND = re.compile(r"<command-name>\s*([^<]*?)\s*</command-name>")
-_COMMAND_ARGS = re.compile(r"<command-args>(.*?)</command-args>", re.DOTALL)
-_BASH_INPUT = re.compile(r"\A\s*<bash-input>(.*?)</bash-input>\s*\Z", re.DOTALL)
-# What a slash command or a bash-mode command printed, each in its own entry.
-_OUTPUT_TAGS = re.compile(r"<(local-command-stdout|local-command-stderr|bash-stdout|bash-stderr)>(.*?)</\1>", re.DOTALL)
-_ONLY_OUTPUT = re.compile(
-    r"\A\s*(?:<(local-command-stdout|local-command-stderr|bash-stdout|bash-stderr)>.*?</\1>\s*)+\Z", re.DOTALL
-)
-
-
-_CAVEAT_TAG = re.compile(r"</?local-command-caveat>")
-
-
-def _command_text(said: dict[str, str]) -> str:
-    """A command as plain text: `/doctor args`, then what it printed."""
-    line = " ".join(part for part in (said.get("name", ""), said.get("args", "")) if part)
-    return "\n".join(part for part in (line, said.get("output", "")) if part)
-
-
-def _is_caveat(text: str) -> bool:
-    """Claude Code's note before local command output ("Caveat: The messages below were …")."""
-    stripped = text.lstrip()
-    return stripped.startswith(("<local-command-caveat>", "Caveat: The messages below were generated by the user"))
-
-
-def _command_of(text: str) -> dict[str, str] | None:
-    """The slash command, bash-mode entry or command output a user entry records, or None."""
-    if (name := _COMMAND.search(text)) is not None:
-        args = _COMMAND_ARGS.search(text)
-        said = {"name": name.group(1)}
-        if args and args.group(1).strip():
-            said["args"] = args.group(1).strip()
-        return said
-    if (bash := _BASH_INPUT.match(text)) is not None:
-        return {"name": "!", "args": bash.group(1).strip()}
-    if _ONLY_OUTPUT.match(text):
-        parts = [body.strip() for _, body in _OUTPUT_TAGS.findall(text)]
-        return {"output": "\n".join(p for p in parts if p)}
-    return None
-
-
-# A tag block Claude Code puts before (or instead of) the typed words: an IDE selection,
-# a system reminder, a slash command's name/args/output.
-_LEADING_TAG_BLOCK = re.compile(r"\A\s*<([A-Za-z][\w-]*)>.*?</\1>\s*", re.DOTALL)
-
-
-def _prompt_title(text: str) -> str | None:
-    """The first line of what was typed (80 chars), after leading tag blocks; None for commands,
-    caveats and other noise."""
-    stripped = text
-    while (block := _LEADING_TAG_BLOCK.match(stripped)) is not None:
-        stripped = stripped[block.end():]
-    stripped = stripped.strip()
-    if not stripped or stripped.startswith(("[Request interrupted", "Caveat:", "<", "/")):
-        return None
-    return stripped.splitlines()[0][:TITLE_CHARS]
-
-
-def _agent_description(path: Path) -> str | None:
-    meta = path.with_name(path.stem + ".meta.json")
-    try:
-        raw = read_bounded(meta, MAX_SIDECAR_BYTES)  # never a FIFO, /dev/zero or a huge file
-        data = json.loads(raw) if raw is not None else None
-    except (OSError, ValueError, RecursionError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    description = data.get("description")
-    agent_type = data.get("agentType")
-    if isinstance(description, str) and description:
-        title = f"{agent_type}: {description}" if isinstance(agent_type, str) and agent_type else description
-        return scrub_surrogates(title)  # a lone surrogate would fail the write (see there)
-    return None
-
-
-# Shared: clamps a count past SQLite's range and notes it for the line (lines.count_int).
-_int = count_int
