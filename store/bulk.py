@@ -169,7 +169,11 @@ class FileRecord:
     state_json: str | None = None
     """`state` already encoded (by the parser, off the writer's thread); used instead of it."""
     parser_version: int = 0
-    """The version of the importer's rules that read it (`importers.lines.PARSER_VERSIONS`)."""
+    """The version of the importer's rules that read it (`importers.registry.Format.version`)."""
+    aliases: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    """(uuid, key, node) rows of the parser's memory to keep in `import_aliases`."""
+    forget_aliases: bool = False
+    """The file was read from the start: its old `import_aliases` rows go first."""
 
 
 def write_file(
@@ -218,6 +222,14 @@ def write_file(
                 record.parser_version,
             ),
         )
+        if record.forget_aliases:
+            conn.execute("DELETE FROM import_aliases WHERE file = ?", (record.path,))
+        if record.aliases:
+            conn.executemany(
+                "INSERT INTO import_aliases (file, uuid, key, node) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (file, uuid) DO UPDATE SET key = excluded.key, node = excluded.node",
+                [(record.path, uuid, key, node) for uuid, key, node in record.aliases],
+            )
     return results
 
 

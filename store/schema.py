@@ -185,7 +185,30 @@ CREATE INDEX threads_by_project ON threads(project);
 ALTER TABLE import_files ADD COLUMN parser_version INTEGER NOT NULL DEFAULT 0;
 """
 
-MIGRATIONS: list[str] = [_V1_CORE, _V2_SEARCH, _V3_IMPORTS, _V4_DEFERRED_SEARCH, _V5_HANDOFFS, _V6_HIDDEN_AND_PARSERS]
+_V7_IMPORT_ALIASES = """
+-- What an incremental import's parser remembers of a file beyond the small checkpoint kept
+-- in import_files.state (store/importers/memory.py): every record id (uuid) it has read, the
+-- message it stands for, and for a message what the walk knows of it. A later line naming
+-- an older uuid is answered from here, so the saved state stays a few KB however long the
+-- session grows. Written in the same transaction as the file's messages and import_files row.
+CREATE TABLE import_aliases (
+    file TEXT NOT NULL,
+    uuid TEXT NOT NULL,
+    key TEXT,
+    node TEXT,
+    PRIMARY KEY (file, uuid)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[str] = [
+    _V1_CORE,
+    _V2_SEARCH,
+    _V3_IMPORTS,
+    _V4_DEFERRED_SEARCH,
+    _V5_HANDOFFS,
+    _V6_HIDDEN_AND_PARSERS,
+    _V7_IMPORT_ALIASES,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -44,9 +44,12 @@ from ..bulk import ParsedMessage, ParsedThread
 from ..sources import Source
 from .claude_code_entries import TITLE_CHARS, agent_description, command_text, prompt_title, read_entry
 from .lines import LineError
+from .memory import AliasRow, ParserMemory, Recall
 from .values import count_int, parse_time
 
 SOURCE = Source.CLAUDE_CODE
+USAGE_WINDOW = 64
+"""API message ids per thread whose usage the saved state remembers (see `_count_usage`)."""
 WARMUP = "Warmup"
 """The prompt of the warm-up sidechains Claude Code 2.0 starts with each session."""
 
@@ -78,7 +81,13 @@ class ClaudeCodeParser:
     format = SOURCE
 
     def __init__(
-        self, path: Path, state: dict[str, Any] | None, errors: list[LineError], *, thread_key: str | None = None
+        self,
+        path: Path,
+        state: dict[str, Any] | None,
+        errors: list[LineError],
+        *,
+        thread_key: str | None = None,
+        recall: Recall | None = None,
     ) -> None:
         self.path = path
         self.name = str(path)
@@ -88,9 +97,6 @@ class ClaudeCodeParser:
         s = state or {
             "main": main_key,
             "parent_session": parent_session,
-            "alias": {},
-            "msgs": {},
-            "first_cand": {},
             "tails": {},
             "nseg": 0,
             "last": {},
@@ -106,9 +112,11 @@ class ClaudeCodeParser:
         if thread_key is not None and state is None:
             s["main"] = thread_key
         self.s = s
-        self.alias: dict[str, str | None] = s["alias"]
-        self.msgs: dict[str, list[Any]] = s["msgs"]  # key -> [thread, seg, grove parent key, role]
-        self.first_cand: dict[str, list[Any]] = s["first_cand"]
+        # Every uuid read: in memory this round, older ones read back on demand (memory.py).
+        self.memory = ParserMemory(recall) if state is None else ParserMemory.from_state(s, recall)
+        self.alias = self.memory.alias
+        self.msgs = self.memory.msgs  # key -> [thread, seg, grove parent key, role]
+        self.first_cand = self.memory.first_cand
         self.tails: dict[str, str] = s["tails"]
         # This round's output
         self.new: dict[str, dict[str, ParsedMessage]] = {}
@@ -121,7 +129,17 @@ class ClaudeCodeParser:
     # ------------------------------------------------------------------ state
 
     def state(self) -> dict[str, Any]:
-        return self.s
+        """The checkpoint the next import resumes from: a window of recent uuids (the rest is
+        in `import_aliases`), the open reply, each thread's tail, titles and totals."""
+        saved = dict(self.s)
+        saved["window"] = self.memory.window()
+        # Usage is counted once per API message id; its entries only recur while a reply is written.
+        saved["usage"] = {t: dict(list(seen.items())[-USAGE_WINDOW:]) for t, seen in self.s["usage"].items()}
+        return saved
+
+    def aliases(self) -> list[AliasRow]:
+        """Entries new or changed this round, to write with the batch (see memory.py)."""
+        return self.memory.rows()
 
     def _thread_info(self, key: str) -> dict[str, Any]:
         info = self.s["threads"].get(key)
@@ -144,11 +162,11 @@ class ClaudeCodeParser:
             # Hot path: most lines are structure (progress, attachments, snapshots, hooks).
             uuid = obj.get("uuid")
             if isinstance(uuid, str) and uuid:
-                if uuid in self.alias:
+                if uuid in self.alias or self.memory.fetch(uuid):
                     self.errors.append(LineError(self.name, number, f"duplicate uuid {uuid}; skipped"))
                     return
                 parent = obj.get("parentUuid")
-                self.alias[uuid] = self.alias.get(parent) if isinstance(parent, str) else None
+                self.alias[uuid] = self.memory.alias_of(parent) if isinstance(parent, str) else None
             return
         meta = self.s["meta"]
         for field, name in _META_FIELDS:
@@ -165,7 +183,7 @@ class ClaudeCodeParser:
         uuid = obj.get("uuid")
         if not isinstance(uuid, str) or not uuid:
             uuid = f"line-{number}"  # very old transcripts: keyed by their place in the file
-        if uuid in self.alias:
+        if uuid in self.alias or self.memory.fetch(uuid):
             self.errors.append(LineError(self.name, number, f"duplicate uuid {uuid}; skipped"))
             return
         parent_uuid = obj.get("parentUuid")
@@ -189,7 +207,7 @@ class ClaudeCodeParser:
         if data.get("kind") == "compact_boundary" and parent_key is None:
             parent_key, missing = self._compaction_parent(obj)
         if parent_key is not None:
-            thread = self.msgs[parent_key][0]
+            thread = self._node(parent_key)[0]
         sidechain = bool(obj.get("isSidechain")) and not self.is_agent_file
         if sidechain and thread == main:
             # A subagent written inline: its own child thread, spawned at the parent message.
@@ -238,9 +256,10 @@ class ClaudeCodeParser:
         if data.get("kind") != "command" or not isinstance(said, dict) or set(said) != {"output"}:
             return False
         parent_key, _ = self._resolve(parent_uuid)
-        if parent_key is None or parent_key not in self.msgs:
+        node = self.memory.node(parent_key) if parent_key is not None else None
+        if parent_key is None or node is None:
             return False
-        thread = self.msgs[parent_key][0]
+        thread = node[0]
         target = self.new.get(thread, {}).get(parent_key)
         if target is None or target.data.get("kind") != "command" or "output" in target.data["command"]:
             return False
@@ -271,14 +290,14 @@ class ClaudeCodeParser:
     def _resolve(self, parent_uuid: str | None) -> tuple[str | None, bool]:
         if parent_uuid is None:
             return None, False
-        if parent_uuid in self.alias:
+        if parent_uuid in self.alias or self.memory.fetch(parent_uuid):
             return self.alias[parent_uuid], False
         return None, True
 
     def _compaction_parent(self, obj: dict[str, Any]) -> tuple[str | None, bool]:
         logical = obj.get("logicalParentUuid")
-        if isinstance(logical, str) and self.alias.get(logical):
-            return self.alias[logical], False
+        if isinstance(logical, str) and (found := self.memory.alias_of(logical)):
+            return found, False
         meta = obj.get("compactMetadata")
         if isinstance(meta, dict):
             candidates: list[Any] = []
@@ -289,8 +308,8 @@ class ClaudeCodeParser:
             if isinstance(segment, dict):
                 candidates += [segment.get("tailUuid"), segment.get("headUuid")]
             for uuid in candidates:
-                if isinstance(uuid, str) and self.alias.get(uuid):
-                    return self.alias[uuid], False
+                if isinstance(uuid, str) and (found := self.memory.alias_of(uuid)):
+                    return found, False
         # Nothing known: the conversation goes on after the last message (no loop possible).
         return None, False
 
@@ -327,13 +346,16 @@ class ClaudeCodeParser:
             return
         seen = self.s["usage"].setdefault(thread, {})
         tokens = self.s["tokens"].setdefault(thread, [0, 0])
-        key = msgid or f"anon-{len(seen)}"
-        before = seen.get(key, [0, 0])
         now = [count_int(usage.get("input_tokens")), count_int(usage.get("output_tokens"))]
+        if not msgid:
+            tokens[0] += now[0]  # no id: counted as it comes
+            tokens[1] += now[1]
+            return
+        before = seen.pop(msgid, [0, 0])  # popped and put back: the newest ids stay last (state())
         now = [max(before[0], now[0]), max(before[1], now[1])]
         tokens[0] += now[0] - before[0]
         tokens[1] += now[1] - before[1]
-        seen[key] = now
+        seen[msgid] = now
 
     def _is_candidate(self, role: str, data: dict[str, Any], parent_role: str | None) -> bool:
         if data.get("kind") is not None:
@@ -357,26 +379,26 @@ class ClaudeCodeParser:
         last = self.s["last"].get(thread)
         if parent_key is None:
             if last is not None:
-                seg = self.msgs[last][1]
+                seg = self._node(last)[1]
                 gparent: str | None = self.tails[seg]
             else:
                 seg = self._new_segment()
                 gparent = None
         else:
-            prole = self.msgs[parent_key][3]
-            first = self.first_cand.get(parent_key)
+            prole = self._node(parent_key)[3]
+            first = self.first_cand.get(parent_key)  # read back with the node
             candidate = self._is_candidate(role, data, prole)
-            if candidate and first is not None and first[1] != stamp and first[0] in self.msgs:
+            if candidate and first is not None and first[1] != stamp and (first_node := self.memory.node(first[0])) is not None:
                 # A real branch: a sibling of the first prompt/reply written under this message.
                 seg = self._new_segment()
-                gparent = self.msgs[first[0]][2]
+                gparent = first_node[2]
             else:
-                seg = self.msgs[parent_key][1]
+                seg = self._node(parent_key)[1]
                 gparent = self.tails[seg]
             if first is None and (candidate or data.get("kind") == "compact_boundary"):
                 # A compaction continues from its logical parent like a prompt would: a prompt
                 # typed there later is a rewind, a real branch beside the compacted chain.
-                self.first_cand[parent_key] = [key, stamp]
+                self.memory.set_first(parent_key, [key, stamp])
         self.tails[seg] = key
         # The head goes to the branch of the newest conversation message, never to a command
         # or notice written later on an older branch.
@@ -388,6 +410,13 @@ class ClaudeCodeParser:
         if role == "assistant":
             self._count_usage(thread, data.get("message_id"), data.get("usage"))
         self.new.setdefault(thread, {})[key] = ParsedMessage(key, gparent, role, content, moment, data)
+
+    def _node(self, key: str) -> list[Any]:
+        """A known message's [thread, segment, parent key, role] (read back if older)."""
+        node = self.memory.node(key)
+        if node is None:
+            raise KeyError(f"message {key} is not in this file's import memory")
+        return node
 
     def _newest_leaf(self, thread: str) -> str | None:
         """The tail of the segment holding the thread's newest prompt, reply or tool result."""
@@ -452,8 +481,8 @@ class ClaudeCodeParser:
                 titles = self.s["titles"]
                 parsed.title = titles.get("custom") or titles.get("ai") or titles.get("summary") or info.get("first_prompt") or info.get("first_command")
                 leaf = self.s.get("leaf_uuid")
-                if leaf and self.alias.get(leaf):
-                    parsed.leaf_key = self.alias[leaf]
+                if leaf and (found := self.memory.alias_of(leaf)):
+                    parsed.leaf_key = found
                 else:
                     parsed.leaf_key = self._newest_leaf(thread)
                 if self.is_agent_file:

@@ -26,6 +26,7 @@ from ..bulk import ParsedMessage, ParsedThread
 from ..payloads import MessageKind
 from ..sources import Source
 from .lines import LineError, preview
+from .memory import AliasRow, Recall
 from .values import count_int, parse_time, scrub_surrogates
 
 SOURCE = Source.CODEX
@@ -85,7 +86,13 @@ class CodexParser:
     format = SOURCE
 
     def __init__(
-        self, path: Path, state: dict[str, Any] | None, errors: list[LineError], *, thread_key: str | None = None
+        self,
+        path: Path,
+        state: dict[str, Any] | None,
+        errors: list[LineError],
+        *,
+        thread_key: str | None = None,
+        recall: Recall | None = None,
     ) -> None:
         self.path = path
         self.name = str(path)
@@ -94,9 +101,7 @@ class CodexParser:
             "key": thread_key or natural_key(path),
             "tail": None,
             "turns": [],
-            "parents": {},
             "last_role": {},
-            "calls": {},
             "tokens": [0, 0],
             "meta": {},
             "cutoff": None,
@@ -106,6 +111,13 @@ class CodexParser:
             "parent": None,
             "forked_from": None,
         }
+        if "parents" in self.s:
+            # Saved by an older Grove: every message's parent. Only the user turns' are needed.
+            parents = self.s.pop("parents")
+            self.s["turns"] = [[key, parents.get(key)] for key in self.s["turns"]]
+        self.s.pop("calls", None)
+        self.calls: dict[str, str] = {}
+        """Tool call id → its message, for this round's messages (the only ones a spawn can mark)."""
         self.new: list[ParsedMessage] = []
         self.updates: dict[str, ParsedMessage] = {}
         self.by_key: dict[str, ParsedMessage] = {}
@@ -114,7 +126,12 @@ class CodexParser:
         self.last_line: int | None = None
 
     def state(self) -> dict[str, Any]:
+        """The tail, each user turn with its parent (for a rollback), titles and totals: a rollout's
+        lines only ever name the previous message, so nothing older is kept."""
         return self.s
+
+    def aliases(self) -> list[AliasRow]:
+        return []
 
     def feed(self, number: int, obj: dict[str, Any]) -> None:
         self.lines += 1
@@ -194,8 +211,7 @@ class CodexParser:
             n = payload.get("num_turns")
             turns = self.s["turns"]
             if isinstance(n, int) and 0 < n <= len(turns):
-                first_dropped = turns[-n]
-                self.s["tail"] = self.s["parents"].get(first_dropped)
+                self.s["tail"] = turns[-n][1]  # the parent of the first dropped turn
                 del turns[-n:]
                 self.s["last_role"] = {}
             else:
@@ -203,7 +219,7 @@ class CodexParser:
         elif etype == "collab_tool_call":
             call = payload.get("call_id")
             new_thread = payload.get("new_thread_id")
-            key = self.s["calls"].get(call) if isinstance(call, str) else None
+            key = self.calls.get(call) if isinstance(call, str) else None
             if key and isinstance(new_thread, str):
                 message = self._message(key)
                 if message is not None:
@@ -272,7 +288,7 @@ class CodexParser:
             data = {"tool_calls": [{"id": call_id, "name": name, "input": parsed_input}]}
             key = self._add(number, "assistant", "", data, moment, stream="x")
             if isinstance(call_id, str) and key:
-                self.s["calls"][call_id] = key
+                self.calls[call_id] = key
         elif itype in ("function_call_output", "custom_tool_call_output", "local_shell_call_output"):
             output = payload.get("output")
             if isinstance(output, dict) and "content" in output:
@@ -295,10 +311,9 @@ class CodexParser:
         message = ParsedMessage(key, parent, role, content, moment, data)
         self.new.append(message)
         self.by_key[key] = message
-        self.s["parents"][key] = parent
         self.s["tail"] = key
         if role == "user" and not data.get("kind"):
-            self.s["turns"].append(key)
+            self.s["turns"].append([key, parent])
             if self.s["title"] is None:
                 self.s["title"] = _typed_title(content)
         elif role == "assistant" and self.s.get("reply_title") is None and content.strip():

@@ -127,6 +127,9 @@ class ReadPlan:
     """Read again from the start because older importer rules read it: its threads are rebuilt."""
     version: int = 0
     """The version of the format's rules reading it now (`registry.Format.version`)."""
+    database: str | None = None
+    """The database file a line parser reads its older memory back from (`memory.Recall`);
+    None for an in-memory database, whose parsers keep all of it in the saved state."""
 
 
 def load_records(conn: sqlite3.Connection, paths: list[str]) -> dict[str, tuple[Any, ...]]:

@@ -15,7 +15,8 @@ from .. import bulk
 from ..rows import encode_json, encode_time
 from ..sources import Source
 from .lines import MAX_DOCUMENT_BYTES, TAIL_BYTES, LineError, LineReader, ReadPlan, decode_line, marks, read_bounded
-from .registry import FORMATS, Format
+from .memory import Recall
+from .registry import FORMATS, Format, LineParser
 from .values import (
     has_surrogate_escape,
     may_hold_unsafe_number,
@@ -62,7 +63,18 @@ def _parse(
     # The key of the file's main thread, when its name alone is not enough (see
     # _assign_thread_keys); a saved state already holds it.
     key = read_plan.thread_key if read_plan.state is None else None
-    parser = form.line_parser(path, read_plan.state, errors, thread_key=key)
+    recall = Recall(read_plan.database, read_plan.path) if read_plan.database is not None else None
+    try:
+        parser = form.line_parser(path, read_plan.state, errors, thread_key=key, recall=recall)
+        return _parse_lines(path, fmt, parser, read_plan, errors, pending)
+    finally:
+        if recall is not None:
+            recall.close()
+
+
+def _parse_lines(
+    path: Path, fmt: str, parser: LineParser, read_plan: ReadPlan, errors: list[LineError], pending: list[LineError]
+) -> tuple[list[bulk.ParsedThread], bulk.FileRecord]:
     reader = LineReader(read_plan)
     name = str(path)
     feed = parser.feed
@@ -105,6 +117,8 @@ def _parse(
         ]
         thread.messages = []
     record = reader.record(fmt, parser.state())
+    record.aliases = parser.aliases()
+    record.forget_aliases = read_plan.state is None  # read from the start: what was kept is stale
     if record.state is not None:
         # Kept as JSON (the parser's whole state: a map of every uuid seen, …), encoded here.
         try:

@@ -83,8 +83,11 @@ async def import_paths(
     total = sum(u.size for u in units)
     # Every file's `import_files` row in one read, not one hop per file.
     records = await store.run_read(load_records, [u.key for u in units if u.key is not None])
+    database = None if store.db_path == ":memory:" else str(store.db_path)
     for u in units:
         _plan_unit(u, records)
+        if u.job is not None:
+            u.job.database = database
     await _check_restarts(store, units)
     _assign_thread_keys(units, records)
     # A pipeline of chunks of files (a few MB each): chunk i+1 is parsed while chunk i is

@@ -17,6 +17,7 @@ from ..bulk import ParsedThread
 from ..sources import Source
 from . import chatgpt, claude_code, codex, grove_json
 from .lines import LineError
+from .memory import AliasRow, Recall
 
 
 class LineParser(Protocol):
@@ -31,6 +32,9 @@ class LineParser(Protocol):
     def state(self) -> dict[str, Any] | None:
         """What the next import needs to resume after the last line fed (JSON-able, small)."""
 
+    def aliases(self) -> list[AliasRow]:
+        """Memory to write to `import_aliases` with the batch (read back by later rounds)."""
+
 
 class LineParserFactory(Protocol):
     def __call__(
@@ -40,6 +44,7 @@ class LineParserFactory(Protocol):
         errors: list[LineError],
         *,
         thread_key: str | None = None,
+        recall: Recall | None = None,
     ) -> LineParser: ...
 
 
