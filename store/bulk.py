@@ -275,13 +275,7 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
         existing: dict[str, tuple[int, int, int]] = {}
     else:
         thread_id, head = int(row[0]), row[1]
-        existing = {
-            r[0]: (r[1], r[2], r[3])
-            for r in conn.execute(
-                "SELECT source_key, id, depth, child_count FROM messages WHERE thread_id = ? AND source_key IS NOT NULL",
-                (thread_id,),
-            )
-        }
+        existing = _existing(conn, thread_id, parsed)
         sets = ["updated_at = max(updated_at, ?)"]
         params: list[Any] = [updated_at]
         if parsed.title and not _user_titled(conn, thread_id):
@@ -335,6 +329,7 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
             rows,
         )
         conn.execute("UPDATE fts_control SET paused = 0")
+    existing_child_count = {v[0]: v[2] for v in existing.values()} if parent_bumps else {}
     if parent_bumps:
         conn.executemany(
             "UPDATE messages SET child_count = child_count + ? WHERE id = ?",
@@ -357,10 +352,14 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
         updated += cur.rowcount
 
     if rows or created:
+        # Counted from what changed, not by counting the thread again (one appended line to a
+        # long session must not cost a scan of it): the new leaves, less the stored leaves
+        # that got their first child.
+        new_leaves = sum(1 for r in rows if r[10] == 0)
+        lost_leaves = sum(1 for pid in parent_bumps if existing_child_count.get(pid) == 0)
         conn.execute(
-            "UPDATE threads SET message_count = (SELECT count(*) FROM messages WHERE thread_id = ?),"
-            " leaf_count = (SELECT count(*) FROM messages WHERE thread_id = ? AND child_count = 0) WHERE id = ?",
-            (thread_id, thread_id, thread_id),
+            "UPDATE threads SET message_count = message_count + ?, leaf_count = leaf_count + ? WHERE id = ?",
+            (len(rows), new_leaves - lost_leaves, thread_id),
         )
     token_sets = []
     token_params: list[Any] = []
@@ -469,6 +468,30 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
             touch=False,
         )
     return WriteResult(thread_id, created, len(rows), updated, head_moved, first_id, next_id)
+
+
+def _existing(conn: sqlite3.Connection, thread_id: int, parsed: ParsedThread) -> dict[str, tuple[int, int, int]]:
+    """(id, depth, child_count) by source_key of the stored messages this write names: all of
+    the thread's when it is read again or rebuilt, else only the keys of the batch, their
+    parents, the updates and the leaf (an index lookup each, not a scan of a long thread)."""
+    query = "SELECT source_key, id, depth, child_count FROM messages WHERE thread_id = ?"
+    if parsed.reread or parsed.rebuild or parsed.checkpoints or parsed.events:
+        rows = conn.execute(query + " AND source_key IS NOT NULL", (thread_id,))
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+    keys: set[str] = {m.key for m in parsed.updates}
+    if parsed.leaf_key is not None:
+        keys.add(parsed.leaf_key)
+    for row in parsed.rows if parsed.rows is not None else map(message_row, parsed.messages):
+        keys.add(row[0])
+        if row[1] is not None:
+            keys.add(row[1])
+    found: dict[str, tuple[int, int, int]] = {}
+    ordered = sorted(keys)
+    for i in range(0, len(ordered), 500):
+        chunk = ordered[i : i + 500]
+        for r in conn.execute(query + f" AND source_key IN ({','.join('?' * len(chunk))})", (thread_id, *chunk)):
+            found[r[0]] = (r[1], r[2], r[3])
+    return found
 
 
 def _next_message_id(conn: sqlite3.Connection) -> int:
