@@ -135,6 +135,9 @@ class ParsedThread:
     take the content read now, so an edit in place is not lost."""
     hidden: bool | None = None
     """Keep the thread out of the default lists (a warm-up sidechain); None leaves it as stored."""
+    patches: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    """(message key, changes) to the data of a message already stored, for what a later round
+    learnt about it (a spawn, a token count): see `merge_data`."""
     rebuild: bool = False
     """The whole source was parsed again by newer rules: messages already stored take the new
     parse's parents, content and data; stored leaves the new parse no longer has are removed."""
@@ -350,6 +353,14 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
             (m.content, encode_json(m.data), target[0], m.content, encode_json(m.data) or ""),
         )
         updated += cur.rowcount
+    for key, changes in parsed.patches:
+        target = existing.get(key)
+        if target is None:
+            continue
+        found = conn.execute("SELECT data FROM messages WHERE id = ?", (target[0],)).fetchone()
+        stored = json.loads(found[0]) if found and found[0] else {}
+        conn.execute("UPDATE messages SET data = ? WHERE id = ?", (encode_json(merge_data(stored, changes)), target[0]))
+        updated += 1
 
     if rows or created:
         # Counted from what changed, not by counting the thread again (one appended line to a
@@ -470,6 +481,19 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
     return WriteResult(thread_id, created, len(rows), updated, head_moved, first_id, next_id)
 
 
+def merge_data(stored: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """A stored message's data with a later round's `changes`: a list takes the items it
+    lacks, anything else is replaced (a parser sends whole values: the usage it counted).
+    Idempotent, so a message another file of the same session wrote is not counted twice."""
+    for name, value in changes.items():
+        old = stored.get(name)
+        if isinstance(value, list) and isinstance(old, list):
+            stored[name] = old + [v for v in value if v not in old]
+        else:
+            stored[name] = value
+    return stored
+
+
 def _existing(conn: sqlite3.Connection, thread_id: int, parsed: ParsedThread) -> dict[str, tuple[int, int, int]]:
     """(id, depth, child_count) by source_key of the stored messages this write names: all of
     the thread's when it is read again or rebuilt, else only the keys of the batch, their
@@ -478,7 +502,7 @@ def _existing(conn: sqlite3.Connection, thread_id: int, parsed: ParsedThread) ->
     if parsed.reread or parsed.rebuild or parsed.checkpoints or parsed.events:
         rows = conn.execute(query + " AND source_key IS NOT NULL", (thread_id,))
         return {r[0]: (r[1], r[2], r[3]) for r in rows}
-    keys: set[str] = {m.key for m in parsed.updates}
+    keys: set[str] = {m.key for m in parsed.updates} | {key for key, _ in parsed.patches}
     if parsed.leaf_key is not None:
         keys.add(parsed.leaf_key)
     for row in parsed.rows if parsed.rows is not None else map(message_row, parsed.messages):

@@ -55,6 +55,8 @@ _UUID = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 _CONTEXT_PREFIXES = ("<environment_context>", "<user_instructions>", "# AGENTS.md", "<permissions", "<INSTRUCTIONS>")
 
 
+CALL_WINDOW = 64
+"""Tool call ids the saved state remembers, for a spawn event written in a later round."""
 _parse_time = parse_time  # also None for a time outside datetime's range (see values.parse_time)
 
 
@@ -115,9 +117,10 @@ class CodexParser:
             # Saved by an older Grove: every message's parent. Only the user turns' are needed.
             parents = self.s.pop("parents")
             self.s["turns"] = [[key, parents.get(key)] for key in self.s["turns"]]
-        self.s.pop("calls", None)
-        self.calls: dict[str, str] = {}
-        """Tool call id → its message, for this round's messages (the only ones a spawn can mark)."""
+        self.calls: dict[str, str] = self.s.setdefault("calls", {})
+        """Tool call id → its message (the recent ones: a spawn event follows its call closely)."""
+        self.patches: dict[str, dict[str, Any]] = {}
+        """Changes to the data of messages an earlier round wrote (a spawn, a late token count)."""
         self.new: list[ParsedMessage] = []
         self.updates: dict[str, ParsedMessage] = {}
         self.by_key: dict[str, ParsedMessage] = {}
@@ -128,6 +131,14 @@ class CodexParser:
     def state(self) -> dict[str, Any]:
         """The tail, each user turn with its parent (for a rollback), titles and totals: a rollout's
         lines only ever name the previous message, so nothing older is kept."""
+        tail = self.s["tail"]
+        known = self.by_key[tail].data if tail in self.by_key else self.patches.get(tail)
+        if known is not None:
+            # The tail's usage as this file counted it: a token count in a later round adds to it.
+            self.s["tail_usage"] = {"key": tail, "usage": known.get("usage")}
+        calls = self.s["calls"]
+        if len(calls) > CALL_WINDOW:
+            self.s["calls"] = dict(list(calls.items())[-CALL_WINDOW:])
         return self.s
 
     def aliases(self) -> list[AliasRow]:
@@ -224,6 +235,8 @@ class CodexParser:
                 message = self._message(key)
                 if message is not None:
                     message.data.setdefault("spawned_threads", []).append(new_thread)
+                else:
+                    self.patches.setdefault(key, {}).setdefault("spawned_threads", []).append(new_thread)
 
     def _message(self, key: str) -> ParsedMessage | None:
         return self.by_key.get(key)
@@ -241,14 +254,21 @@ class CodexParser:
         else:
             return
         tail = self.s["tail"]
-        if tail and tail in self.by_key:
+        if tail:
             # One token_count per API call: the same running total again is the same call
             # reported twice; a second call that ended on the same message adds to it.
             total = list(self.s["tokens"])
             if self.s.get("usage_total") == total:
                 return
             self.s["usage_total"] = total
-            data = self.by_key[tail].data
+            # A message an earlier round wrote is patched where it is stored (bulk.merge_data).
+            if tail in self.by_key:
+                data = self.by_key[tail].data
+            else:
+                data = self.patches.setdefault(tail, {})
+                counted = self.s.get("tail_usage") or {}
+                if "usage" not in data and counted.get("key") == tail and counted.get("usage") is not None:
+                    data["usage"] = dict(counted["usage"])  # what this file counted for it so far
             if isinstance(data.get("usage"), dict) and isinstance(usage, dict):
                 usage = {k: _int(data["usage"].get(k)) + _int(v) for k, v in usage.items()}
             data["usage"] = usage
@@ -322,7 +342,7 @@ class CodexParser:
         return key
 
     def finish(self) -> list[ParsedThread]:
-        if not self.new and not self.s["tail"]:
+        if not self.new and not self.s["tail"] and not self.patches:
             return []
         meta = self.s["meta"]
         parsed = ParsedThread(
@@ -338,6 +358,7 @@ class CodexParser:
             input_tokens=self.s["tokens"][0],
             output_tokens=self.s["tokens"][1],
             import_data={"file": self.name, "lines": [self.first_line, self.last_line]} if self.lines else {},
+            patches=list(self.patches.items()),
         )
         if self.s["parent"]:
             parsed.parent_thread_key = self.s["parent"]

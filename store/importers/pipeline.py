@@ -387,9 +387,19 @@ def _threads_exist(conn: sqlite3.Connection, keyed: list[tuple[str, dict[str, An
 
 
 def _thread_exists(conn: sqlite3.Connection, fmt: str, state: dict[str, Any]) -> bool:
+    """Whether every thread an earlier import of the file wrote is still there.
+
+    A file that holds several threads (a Claude Code session with inline sidechains) names
+    them in its state's `threads`; its main thread may never have been written (a file of
+    sidechain entries only), so the main key alone would wrongly say "deleted".
+    """
     field_name = FORMATS[Source(fmt)].state_key
-    key = state.get(field_name) if field_name else None
-    if not isinstance(key, str):
-        return False
-    row = conn.execute("SELECT 1 FROM threads WHERE source = ? AND source_key = ?", (fmt, key)).fetchone()
-    return row is not None
+    threads = state.get("threads")
+    keys = list(threads) if isinstance(threads, dict) and threads else [state.get(field_name) if field_name else None]
+    for key in keys:
+        if not isinstance(key, str):
+            return False
+        row = conn.execute("SELECT 1 FROM threads WHERE source = ? AND source_key = ?", (fmt, key)).fetchone()
+        if row is None:
+            return False
+    return True
