@@ -18,6 +18,7 @@ import pytest
 
 from store import Store
 from store.importers import import_paths, memory
+from store.schema import MIGRATIONS
 
 from .helpers import CLAUDE, CODEX, Clock, assert_invariants
 
@@ -89,3 +90,82 @@ async def test_steps_give_what_one_import_gives(tmp_path: Path, monkeypatch: pyt
     assert stepwise["messages"].keys() == whole["messages"].keys()
     for k in whole["messages"]:
         assert stepwise["messages"][k] == whole["messages"][k], k
+
+
+DATA = Path(__file__).parent / "data"
+
+
+async def test_a_schema_6_database_resumes_its_files_from_the_old_state(tmp_path: Path) -> None:
+    """A database written before import_aliases (schema 6: the parser's whole memory in
+    import_files.state) is migrated, and the next import resumes both files where they were
+    read to: the new lines (a rewind branch under an old message, a Codex rollback) land
+    exactly where one import of the whole files puts them."""
+    sessions = tmp_path / "sessions"
+    sessions.mkdir()
+    files = sorted(DATA.glob("*.jsonl"))
+    for source in files:
+        shutil.copy(source, sessions / source.name)
+    db = tmp_path / "v6.db"
+    conn = sqlite3.connect(db)
+    for script in MIGRATIONS[:6]:
+        conn.executescript(script)
+    conn.execute("PRAGMA user_version = 6")
+    conn.executescript((DATA / "v6-database.sql").read_text().replace("@DIR@", str(sessions.resolve())))
+    conn.close()
+    async with Store.open(db, clock=Clock()) as store:
+        report = await import_paths(store, [sessions])
+        assert report.errors == []
+        assert report.messages == 4 + 2  # the messages after the lines schema 6 had read
+        await assert_invariants(store)
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] >= 7
+        states = [json.loads(s) for (s,) in conn.execute("SELECT state FROM import_files ORDER BY format")]
+        assert "alias" not in states[0] and set(states[0]["window"]["alias"]) >= {"a11", "a12"}
+        assert "parents" not in states[1]
+        # The old memory was written out: every uuid of the session can be read back.
+        uuids = {u for (u,) in conn.execute("SELECT uuid FROM import_aliases")}
+        assert uuids == {"a0", "p1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "p9", "a10", "a11", "a12"}
+    finally:
+        conn.close()
+    async with Store.open(tmp_path / "whole.db", clock=Clock()) as store:
+        await import_paths(store, [sessions])
+    assert snapshot(db) == snapshot(tmp_path / "whole.db")
+
+
+def _entry(index: int, parent: str | None, role: str = "") -> bytes:
+    role = role or ("user" if index % 2 == 0 else "assistant")
+    record = {
+        "type": role,
+        "uuid": f"u{index}",
+        "parentUuid": parent,
+        "sessionId": "long-session",
+        "timestamp": f"2026-01-01T{index // 3600:02d}:{index // 60 % 60:02d}:{index % 60:02d}.000Z",
+        "message": {"role": role, "content": [{"type": "text", "text": f"line {index}"}]},
+    }
+    return (json.dumps(record) + "\n").encode()
+
+
+async def test_the_saved_state_stays_small_however_long_the_session(tmp_path: Path) -> None:
+    """The state kept per file does not grow with the session; a line naming the very first
+    message of a long one (far outside the saved window) still hangs under it."""
+    sizes = []
+    for count in (300, 3000):
+        session = tmp_path / str(count) / "long-session.jsonl"
+        session.parent.mkdir()
+        session.write_bytes(b"".join(_entry(i, f"u{i - 1}" if i else None) for i in range(count)))
+        async with Store.open(tmp_path / f"{count}.db", clock=Clock()) as store:
+            await import_paths(store, [session])
+            with open(session, "ab") as out:
+                out.write(_entry(count + 1, "u0", role="assistant"))  # a second reply to the first prompt
+            report = await import_paths(store, [session])
+            assert (report.messages, report.errors) == (1, [])
+            [thread] = await store.list_threads()
+            first = (await store.path(thread.id))[0]
+            kids = await store.children(first.id)
+            assert [k.content for k in kids] == ["line 1", f"line {count + 1}"]
+            await assert_invariants(store)
+        conn = sqlite3.connect(tmp_path / f"{count}.db")
+        sizes.append(conn.execute("SELECT length(state) FROM import_files").fetchone()[0])
+        conn.close()
+    assert sizes[1] < 1.2 * sizes[0] and sizes[1] < 100_000, sizes
