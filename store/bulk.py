@@ -173,8 +173,8 @@ class FileRecord:
     """`state` already encoded (by the parser, off the writer's thread); used instead of it."""
     parser_version: int = 0
     """The version of the importer's rules that read it (`importers.registry.Format.version`)."""
-    aliases: list[tuple[str, str | None, str | None]] = field(default_factory=list)
-    """(uuid, key, node) rows of the parser's memory to keep in `import_aliases`."""
+    aliases: list[tuple[Any, ...]] = field(default_factory=list)
+    """Rows of the parser's memory to keep in `import_aliases` (`importers.memory.AliasRow`)."""
     forget_aliases: bool = False
     """The file was read from the start: its old `import_aliases` rows go first."""
 
@@ -225,14 +225,16 @@ def write_file(
                 record.parser_version,
             ),
         )
-        if record.forget_aliases:
-            conn.execute("DELETE FROM import_aliases WHERE file = ?", (record.path,))
-        if record.aliases:
-            conn.executemany(
-                "INSERT INTO import_aliases (file, uuid, key, node) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (file, uuid) DO UPDATE SET key = excluded.key, node = excluded.node",
-                [(record.path, uuid, key, node) for uuid, key, node in record.aliases],
-            )
+        if record.forget_aliases or record.aliases:
+            file_id = conn.execute("SELECT rowid FROM import_files WHERE path = ?", (record.path,)).fetchone()[0]
+            if record.forget_aliases:
+                conn.execute("DELETE FROM import_aliases WHERE file = ?", (file_id,))
+            if record.aliases:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO import_aliases (file, uuid, key, thread, seg, parent, role, first, first_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(file_id, *row) for row in record.aliases],
+                )
     return results
 
 

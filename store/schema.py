@@ -191,11 +191,20 @@ _V7_IMPORT_ALIASES = """
 -- message it stands for, and for a message what the walk knows of it. A later line naming
 -- an older uuid is answered from here, so the saved state stays a few KB however long the
 -- session grows. Written in the same transaction as the file's messages and import_files row.
+-- `file` is the import_files rowid (a path in each of millions of rows would double the table).
+-- A row with a `role` is a message's own (its key is its uuid): its thread, segment, parent
+-- and first prompt-or-reply child (`first`, written at `first_at`); else `key` names the
+-- message the uuid stands for (NULL: none).
 CREATE TABLE import_aliases (
-    file TEXT NOT NULL,
+    file INTEGER NOT NULL,
     uuid TEXT NOT NULL,
     key TEXT,
-    node TEXT,
+    thread TEXT,
+    seg TEXT,
+    parent TEXT,
+    role TEXT,
+    first TEXT,
+    first_at TEXT,
     PRIMARY KEY (file, uuid)
 ) WITHOUT ROWID;
 """

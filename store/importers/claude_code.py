@@ -48,6 +48,7 @@ from .memory import AliasRow, ParserMemory, Recall
 from .values import count_int, parse_time
 
 SOURCE = Source.CLAUDE_CODE
+_ZERO = (0, 0)
 USAGE_WINDOW = 64
 """API message ids per thread whose usage the saved state remembers (see `_count_usage`)."""
 WARMUP = "Warmup"
@@ -166,7 +167,11 @@ class ClaudeCodeParser:
                     self.errors.append(LineError(self.name, number, f"duplicate uuid {uuid}; skipped"))
                     return
                 parent = obj.get("parentUuid")
-                self.alias[uuid] = self.memory.alias_of(parent) if isinstance(parent, str) else None
+                alias = self.alias
+                if isinstance(parent, str):
+                    alias[uuid] = alias[parent] if parent in alias else self.memory.alias_of(parent)
+                else:
+                    alias[uuid] = None
             return
         meta = self.s["meta"]
         for field, name in _META_FIELDS:
@@ -207,7 +212,7 @@ class ClaudeCodeParser:
         if data.get("kind") == "compact_boundary" and parent_key is None:
             parent_key, missing = self._compaction_parent(obj)
         if parent_key is not None:
-            thread = self._node(parent_key)[0]
+            thread = (self.msgs.get(parent_key) or self._node(parent_key))[0]
         sidechain = bool(obj.get("isSidechain")) and not self.is_agent_file
         if sidechain and thread == main:
             # A subagent written inline: its own child thread, spawned at the parent message.
@@ -351,7 +356,7 @@ class ClaudeCodeParser:
             tokens[0] += now[0]  # no id: counted as it comes
             tokens[1] += now[1]
             return
-        before = seen.pop(msgid, [0, 0])  # popped and put back: the newest ids stay last (state())
+        before = seen.get(msgid, _ZERO)
         now = [max(before[0], now[0]), max(before[1], now[1])]
         tokens[0] += now[0] - before[0]
         tokens[1] += now[1] - before[1]
@@ -385,7 +390,8 @@ class ClaudeCodeParser:
                 seg = self._new_segment()
                 gparent = None
         else:
-            prole = self._node(parent_key)[3]
+            pnode = self.msgs.get(parent_key) or self._node(parent_key)
+            prole = pnode[3]
             first = self.first_cand.get(parent_key)  # read back with the node
             candidate = self._is_candidate(role, data, prole)
             if candidate and first is not None and first[1] != stamp and (first_node := self.memory.node(first[0])) is not None:
@@ -393,7 +399,7 @@ class ClaudeCodeParser:
                 seg = self._new_segment()
                 gparent = first_node[2]
             else:
-                seg = self._node(parent_key)[1]
+                seg = pnode[1]
                 gparent = self.tails[seg]
             if first is None and (candidate or data.get("kind") == "compact_boundary"):
                 # A compaction continues from its logical parent like a prompt would: a prompt

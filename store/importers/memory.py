@@ -12,15 +12,14 @@ by an earlier import run.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 from typing import Any
 
-from pydantic_core import to_json as fast_dumps
-
-AliasRow = tuple[str, "str | None", "str | None"]
-"""(uuid, key of the message it stands for, node JSON) as written to `import_aliases`."""
+AliasRow = tuple[Any, ...]
+"""(uuid, key, thread, seg, parent, role, first, first_at) as written to `import_aliases`: a
+message's own row has no key (it is the uuid) and the rest; any other uuid's only its key."""
+_NO_FIRST = (None, None)
 
 BUSY_MS = 5000
 
@@ -36,23 +35,34 @@ class Recall:
         self.database = database
         self.file = file
         self._conn: sqlite3.Connection | None = None
+        self._file_id: int | None = None
         self.reads = 0
         """How many uuids were looked up (for tests and profiles)."""
 
-    def get(self, uuid: str) -> tuple[str | None, str | None] | None:
-        """(key, node JSON) stored for `uuid`, or None when the file never had it."""
+    def get(self, uuid: str) -> tuple[str | None, list[Any] | None] | None:
+        """(key, node) stored for `uuid`, or None when the file never had it."""
         self.reads += 1
         try:
             if self._conn is None:
                 uri = Path(self.database).absolute().as_uri() + "?mode=ro"
                 self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
                 self._conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+                found = self._conn.execute("SELECT rowid FROM import_files WHERE path = ?", (self.file,)).fetchone()
+                self._file_id = None if found is None else int(found[0])
+            if self._file_id is None:
+                return None
             row = self._conn.execute(
-                "SELECT key, node FROM import_aliases WHERE file = ? AND uuid = ?", (self.file, uuid)
+                "SELECT key, thread, seg, parent, role, first, first_at FROM import_aliases WHERE file = ? AND uuid = ?",
+                (self._file_id, uuid),
             ).fetchone()
         except sqlite3.Error as exc:
             raise RecallFailed(f"the database could not be read back ({exc})") from exc
-        return None if row is None else (row[0], row[1])
+        if row is None:
+            return None
+        if row[4] is None:
+            return row[0], None
+        node = list(row[1:5]) if row[5] is None else list(row[1:7])
+        return uuid, node  # a message's own row: its key is its uuid
 
     def close(self) -> None:
         if self._conn is not None:
@@ -115,7 +125,7 @@ class ParserMemory:
         self.alias[uuid] = key
         self.loaded.add(uuid)
         if node is not None:
-            self._take(uuid, json.loads(node))
+            self._take(uuid, node)
         return True
 
     def alias_of(self, uuid: str) -> str | None:
@@ -155,8 +165,11 @@ class ParserMemory:
         for uuid, key in self.alias.items():
             if uuid in loaded:
                 continue
-            node = self._node_of(uuid) if uuid == key else None
-            out.append((uuid, key, fast_dumps(node).decode() if node is not None else None))
+            node = self.msgs.get(uuid) if uuid == key else None
+            if node is None:
+                out.append((uuid, key, None, None, None, None, None, None))
+            else:
+                out.append((uuid, None, *node, *self.first_cand.get(uuid, _NO_FIRST)))
         return out
 
     def window(self) -> dict[str, Any]:
