@@ -126,7 +126,7 @@ async def import_paths(
                 threads, record = u.parsed[0], u.parsed[1]
                 calls.append((threads, record, encode_time(store.now()), True))
                 owners.append(u)
-        written = await store.run_writes(_write_file, calls) if calls else []
+        written = await store.run_write(_write_files, calls) if calls else []
         for u, outcome in zip(owners, written):
             u.written = outcome
         for u in chunk:
@@ -165,18 +165,26 @@ class WriteFailed(sqlite3.Error):
     """Writing one file failed with an error that is not SQLite's (a value sqlite3 cannot bind…)."""
 
 
-def _write_file(conn: sqlite3.Connection, *args: Any) -> list[bulk.WriteResult]:
-    """`bulk.write_file`, where any failure rolls back that file alone and is reported for it.
+def _write_files(conn: sqlite3.Connection, calls: list[tuple[Any, ...]]) -> list[list[bulk.WriteResult] | sqlite3.Error]:
+    """A chunk's files in one write transaction, each inside its own SAVEPOINT.
 
-    `run_writes` gives an `sqlite3.Error` in the file's place and goes on with the other
-    files; anything else would abort the whole run, so it is raised as one (`WriteFailed`).
+    One commit (one WAL sync) per chunk instead of one per file; a file whose write fails is
+    rolled back to its savepoint alone and gives its error in its place, and the others are
+    committed. Only an error after which SQLite has already rolled the whole transaction back
+    (a full disk, an I/O error) ends the chunk.
     """
-    try:
-        return bulk.write_file(conn, *args)
-    except sqlite3.Error:
-        raise
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
-        raise WriteFailed(f"{type(exc).__name__}: {exc}") from exc
+    out: list[list[bulk.WriteResult] | sqlite3.Error] = []
+    for args in calls:
+        conn.execute("SAVEPOINT import_file")
+        try:
+            out.append(bulk.write_file(conn, *args))
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            if not conn.in_transaction:
+                raise
+            conn.execute("ROLLBACK TO import_file")
+            out.append(exc if isinstance(exc, sqlite3.Error) else WriteFailed(f"{type(exc).__name__}: {exc}"))
+        conn.execute("RELEASE import_file")
+    return out
 
 
 def _finish(conn: sqlite3.Connection, link: bool) -> None:
