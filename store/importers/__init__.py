@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from .discovery import SessionFile, detect_format, discover_sessions, expand_paths
 from .lines import LineError
-from .pipeline import ImportReport, ProgressCallback, encode_data, import_paths
+from .parsing import encode_data
+from .pipeline import ImportReport, ProgressCallback, import_paths
 from .registry import FORMATS
 
 __all__ = [

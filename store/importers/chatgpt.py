@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..bulk import ParsedMessage, ParsedThread
+from ..parsed import ParsedMessage, ParsedThread
 from ..sources import Source
 from .lines import LineError
 from .values import parse_time

@@ -40,7 +40,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..bulk import ParsedMessage, ParsedThread
+from ..parsed import ParsedMessage, ParsedThread
 from ..sources import Source
 from .claude_code_entries import TITLE_CHARS, agent_description, command_text, prompt_title, read_entry
 from .lines import LineError

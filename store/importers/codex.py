@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..bulk import ParsedMessage, ParsedThread
+from ..parsed import ParsedMessage, ParsedThread
 from ..payloads import MessageKind
 from ..sources import Source
 from .lines import LineError, preview

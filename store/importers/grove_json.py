@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import EventKind
-from ..bulk import ParsedCheckpoint, ParsedEvent, ParsedMessage, ParsedThread
+from ..parsed import ParsedCheckpoint, ParsedEvent, ParsedMessage, ParsedThread
 from ..sources import Source
 from .lines import LineError
 from .values import parse_time

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..bulk import FileRecord
+from ..parsed import FileRecord
 
 HEAD_BYTES = 4096
 MAX_LINE_BYTES = 64 * 1024 * 1024

@@ -31,10 +31,10 @@ from ..rows import encode_time
 from ..sources import Source
 from .discovery import SessionFile, discover_sessions, expand_paths
 from .lines import LineError, ReadPlan, kind_of, load_records, plan
-from .parsing import encode_data, parse_chunk
+from .parsing import parse_chunk
 from .registry import FORMATS
 
-__all__ = ["ImportReport", "ProgressCallback", "encode_data", "import_paths"]
+__all__ = ["ImportReport", "ProgressCallback", "import_paths"]
 
 ProgressCallback = Callable[[int, int, str], None]
 

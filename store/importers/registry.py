@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..bulk import ParsedThread
+from ..parsed import ParsedThread
 from ..sources import Source
 from . import chatgpt, claude_code, codex, grove_json
 from .lines import LineError
@@ -80,7 +80,3 @@ FORMATS: dict[Source, Format] = {
     Source.GROVE: Format(Source.GROVE, 0, document_parser=grove_json.parse_document),
 }
 
-
-def format_of(name: str) -> Format:
-    """The format named `name` (a `Source` value); ValueError for an unknown one."""
-    return FORMATS[Source(name)]
