@@ -192,7 +192,7 @@ _V7_IMPORT_ALIASES = """
 -- an older uuid is answered from here, so the saved state stays a few KB however long the
 -- session grows. Written in the same transaction as the file's messages and import_files row.
 -- `file` is the import_files rowid (a path in each of millions of rows would double the table).
--- A row with a `role` is a message's own (its key is its uuid): its thread, segment, parent
+-- A row with a `role` is a message's own (its key is its uuid): its thread (NULL: the file's main one), segment, parent
 -- and first prompt-or-reply child (`first`, written at `first_at`); else `key` names the
 -- message the uuid stands for (NULL: none).
 CREATE TABLE import_aliases (

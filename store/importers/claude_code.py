@@ -114,7 +114,7 @@ class ClaudeCodeParser:
             s["main"] = thread_key
         self.s = s
         # Every uuid read: in memory this round, older ones read back on demand (memory.py).
-        self.memory = ParserMemory(recall) if state is None else ParserMemory.from_state(s, recall)
+        self.memory = ParserMemory(recall, s["main"]) if state is None else ParserMemory.from_state(s, recall)
         self.alias = self.memory.alias
         self.msgs = self.memory.msgs  # key -> [thread, seg, grove parent key, role]
         self.first_cand = self.memory.first_cand

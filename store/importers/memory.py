@@ -13,6 +13,7 @@ by an earlier import run.
 from __future__ import annotations
 
 import sqlite3
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,9 @@ class ParserMemory:
     another time is a real branch).
     """
 
-    def __init__(self, recall: Recall | None) -> None:
+    def __init__(self, recall: Recall | None, main: str | None = None) -> None:
+        self.main = main
+        """The file's main thread: stored as NULL in the rows of its messages (most of them)."""
         self.alias: dict[str, str | None] = {}
         self.msgs: dict[str, list[Any]] = {}
         self.first_cand: dict[str, list[Any]] = {}
@@ -98,7 +101,7 @@ class ParserMemory:
     @classmethod
     def from_state(cls, state: dict[str, Any], recall: Recall | None) -> ParserMemory:
         """The memory a saved state resumes with (a window, or a whole memory saved by an older Grove)."""
-        memory = cls(recall)
+        memory = cls(recall, state.get("main"))
         window = state.pop("window", None)
         if window is None:
             # Saved before import_aliases existed: the state holds all of it, written out this round.
@@ -146,6 +149,8 @@ class ParserMemory:
         self.loaded.discard(key)  # a stored entry that changed: written again
 
     def _take(self, key: str, node: list[Any]) -> None:
+        if node[0] is None:
+            node[0] = self.main
         self.msgs[key] = node[:4]
         if len(node) > 4:
             self.first_cand[key] = node[4:6]
@@ -161,6 +166,7 @@ class ParserMemory:
         if self.recall is None:
             return []  # no database to read them back from: the state keeps everything
         loaded = self.loaded
+        main = self.main
         out: list[AliasRow] = []
         for uuid, key in self.alias.items():
             if uuid in loaded:
@@ -169,14 +175,16 @@ class ParserMemory:
             if node is None:
                 out.append((uuid, key, None, None, None, None, None, None))
             else:
-                out.append((uuid, None, *node, *self.first_cand.get(uuid, _NO_FIRST)))
+                thread = None if node[0] == main else node[0]
+                out.append((uuid, None, thread, *node[1:], *self.first_cand.get(uuid, _NO_FIRST)))
         return out
 
     def window(self) -> dict[str, Any]:
         """The recent entries, for the saved state (everything when there is no database)."""
-        items = list(self.alias.items())
         if self.recall is not None:
-            items = items[-WINDOW:]
+            items = list(islice(reversed(self.alias.items()), WINDOW))[::-1]  # no copy of the whole map
+        else:
+            items = list(self.alias.items())
         alias = dict(items)
         nodes = {}
         for uuid, key in items:
