@@ -18,6 +18,7 @@ from .models import (
     Thread,
     ThreadStatus,
 )
+from .sources import Source
 from .store import Store
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "PathNotFound",
     "Role",
     "SearchHit",
+    "Source",
     "Store",
     "StoreError",
     "Thread",

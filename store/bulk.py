@@ -25,151 +25,40 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from . import payloads
 from .handoffs import link_handoff
+from .lineage import link, link_pending, resolve_links, user_titled
 from .models import EventKind
+from .parsed import (
+    FileRecord,
+    MessageRow,
+    ParsedCheckpoint,
+    ParsedEvent,
+    ParsedMessage,
+    ParsedThread,
+    WriteResult,
+    message_row,
+)
 from .rows import encode_json, encode_time
 from .transactions import add_event, index_pending
 
-
-@dataclass
-class ParsedMessage:
-    """One message as a parser saw it; ids are the source's own keys."""
-
-    key: str
-    """Unique within the thread: the source record's id (uuid, node id, …)."""
-    parent_key: str | None
-    """The parent's key (in this batch or already stored); None for a root."""
-    role: str
-    content: str
-    created_at: datetime
-    data: dict[str, Any] = field(default_factory=dict)
-    status: str = "completed"
-    data_json: str | None = None
-    """`data` already encoded (parsers do it on their own thread, off the writer's)."""
-
-
-MessageRow = tuple[str, str | None, str, str, str | None, str, str]
-"""(key, parent_key, role, content, data JSON, status, created_at text) of a new message."""
-
-
-def message_row(m: ParsedMessage) -> MessageRow:
-    """A parsed message as the tuple the writer inserts."""
-    data_json = m.data_json if m.data_json is not None else encode_json(m.data)
-    return (m.key, m.parent_key, m.role, m.content, data_json, m.status, encode_time(m.created_at))
-
-
-@dataclass
-class ParsedCheckpoint:
-    """A checkpoint carried by a full-fidelity (Grove JSON) import."""
-
-    name: str
-    message_key: str
-    kind: str
-    note: str | None
-    state: dict[str, Any]
-    created_at: datetime
-
-
-@dataclass
-class ParsedEvent:
-    """A timeline event carried by a full-fidelity (Grove JSON) import."""
-
-    seq: int
-    kind: str
-    message_key: str | None
-    from_leaf_key: str | None
-    to_leaf_key: str | None
-    data: dict[str, Any]
-    created_at: datetime
-    data_keys: dict[str, str | None] = field(default_factory=dict)
-    """Fields of `data` that name a message (`parent_id`…), by the message's key: given the
-    message's id in this database when written (None when it is not here)."""
-    data_thread_keys: dict[str, str | None] = field(default_factory=dict)
-    """The same for fields that name a thread (`from_thread_id`…), by the thread's key."""
-
-
-@dataclass
-class ParsedThread:
-    """A thread as a parser produced it: what to create or add to, keyed by its source."""
-
-    source: str
-    source_key: str
-    messages: list[ParsedMessage] = field(default_factory=list)
-    """New messages, parents before children."""
-    rows: list[MessageRow] | None = None
-    """The new messages already flattened (`message_row`), in place of `messages`: importers
-    do it where they parse, so the writer gets plain tuples (cheap to send between processes)."""
-    updates: list[ParsedMessage] = field(default_factory=list)
-    """Messages already imported whose content or data changed."""
-    title: str | None = None
-    project: str | None = None
-    status: str = "idle"
-    metadata: dict[str, Any] = field(default_factory=dict)
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    leaf_key: str | None = None
-    """The source's own current leaf; None: the newest user/assistant leaf."""
-    input_tokens: int | None = None
-    """Totals for the whole source thread (not a delta); None leaves the stored value."""
-    output_tokens: int | None = None
-    cost_usd: float | None = None
-    parent_thread_key: str | None = None
-    """source_key (same source) of the thread that spawned this one (a subagent)."""
-    parent_message_marker: str | None = None
-    """Text found in the `data` of the spawning message of the parent thread."""
-    parent_message_key: str | None = None
-    forked_from_thread_key: str | None = None
-    forked_from_message_key: str | None = None
-    checkpoints: list[ParsedCheckpoint] = field(default_factory=list)
-    events: list[ParsedEvent] = field(default_factory=list)
-    archived_at: datetime | None = None
-    import_data: dict[str, Any] = field(default_factory=dict)
-    """Extra facts for the `imported` event (the file, line numbers)."""
-    reread: bool = False
-    """The file was read again from the start (it was rewritten): messages already stored
-    take the content read now, so an edit in place is not lost."""
-    hidden: bool | None = None
-    """Keep the thread out of the default lists (a warm-up sidechain); None leaves it as stored."""
-    rebuild: bool = False
-    """The whole source was parsed again by newer rules: messages already stored take the new
-    parse's parents, content and data; stored leaves the new parse no longer has are removed."""
-
-
-@dataclass
-class WriteResult:
-    """What one thread's bulk write did."""
-
-    thread_id: int
-    created: bool
-    added: int
-    updated: int
-    head_moved: bool
-    first_id: int = 0
-    """The new messages' ids are first_id … end_id - 1 (contiguous)."""
-    end_id: int = 0
-
-
-@dataclass
-class FileRecord:
-    """How far a file has been read (the `import_files` row)."""
-
-    path: str
-    format: str
-    size: int
-    mtime: float
-    offset: int
-    line_count: int
-    head_hash: str
-    state: dict[str, Any] | None = None
-    state_json: str | None = None
-    """`state` already encoded (by the parser, off the writer's thread); used instead of it."""
-    parser_version: int = 0
-    """The version of the importer's rules that read it (`importers.lines.PARSER_VERSIONS`)."""
+__all__ = [
+    "FileRecord",
+    "MessageRow",
+    "ParsedCheckpoint",
+    "ParsedEvent",
+    "ParsedMessage",
+    "ParsedThread",
+    "WriteResult",
+    "index_pending",
+    "link_pending",
+    "message_row",
+    "resolve_links",
+    "write_file",
+    "write_thread_tx",
+]
 
 
 def write_file(
@@ -181,7 +70,7 @@ def write_file(
 ) -> list[WriteResult]:
     """One file's transaction: every thread parsed from it, and its `import_files` row.
 
-    Run with `Store.run_write(write_file, threads, record, stamp)`. The new messages' id
+    Run with `store._session.write(write_file, threads, record, stamp)`. The new messages' id
     range goes to `fts_pending`; with `defer_index` it is left there for the caller to
     index with `index_pending` at the end of its run, else it is indexed here.
     """
@@ -218,19 +107,21 @@ def write_file(
                 record.parser_version,
             ),
         )
+        if record.forget_aliases or record.aliases:
+            file_id = conn.execute("SELECT rowid FROM import_files WHERE path = ?", (record.path,)).fetchone()[0]
+            if record.forget_aliases:
+                conn.execute("DELETE FROM import_aliases WHERE file = ?", (file_id,))
+            if record.aliases:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO import_aliases (file, uuid, key, thread, seg, parent, role, first, first_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(file_id, *row) for row in record.aliases],
+                )
     return results
 
 
 def _t(moment: datetime | None) -> str | None:
     return encode_time(moment) if moment is not None else None
-
-
-def _find_thread(conn: sqlite3.Connection, source: str, key: str | None) -> int | None:
-    if key is None:
-        return None
-    row = conn.execute("SELECT id FROM threads WHERE source = ? AND source_key = ?", (source, key)).fetchone()
-    return None if row is None else int(row[0])
-
 
 def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) -> WriteResult:
     """The synchronous body: create or extend the thread keyed by (source, source_key)."""
@@ -263,16 +154,10 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
         existing: dict[str, tuple[int, int, int]] = {}
     else:
         thread_id, head = int(row[0]), row[1]
-        existing = {
-            r[0]: (r[1], r[2], r[3])
-            for r in conn.execute(
-                "SELECT source_key, id, depth, child_count FROM messages WHERE thread_id = ? AND source_key IS NOT NULL",
-                (thread_id,),
-            )
-        }
+        existing = _existing(conn, thread_id, parsed)
         sets = ["updated_at = max(updated_at, ?)"]
         params: list[Any] = [updated_at]
-        if parsed.title and not _user_titled(conn, thread_id):
+        if parsed.title and not user_titled(conn, thread_id):
             sets.append("title = coalesce(json_extract(metadata, '$.task_title'), ?)")
             params.append(parsed.title)
         if parsed.project:
@@ -323,6 +208,7 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
             rows,
         )
         conn.execute("UPDATE fts_control SET paused = 0")
+    existing_child_count = {v[0]: v[2] for v in existing.values()} if parent_bumps else {}
     if parent_bumps:
         conn.executemany(
             "UPDATE messages SET child_count = child_count + ? WHERE id = ?",
@@ -343,12 +229,24 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
             (m.content, encode_json(m.data), target[0], m.content, encode_json(m.data) or ""),
         )
         updated += cur.rowcount
+    for key, changes in parsed.patches:
+        target = existing.get(key)
+        if target is None:
+            continue
+        found = conn.execute("SELECT data FROM messages WHERE id = ?", (target[0],)).fetchone()
+        stored = json.loads(found[0]) if found and found[0] else {}
+        conn.execute("UPDATE messages SET data = ? WHERE id = ?", (encode_json(merge_data(stored, changes)), target[0]))
+        updated += 1
 
     if rows or created:
+        # Counted from what changed, not by counting the thread again (one appended line to a
+        # long session must not cost a scan of it): the new leaves, less the stored leaves
+        # that got their first child.
+        new_leaves = sum(1 for r in rows if r[10] == 0)
+        lost_leaves = sum(1 for pid in parent_bumps if existing_child_count.get(pid) == 0)
         conn.execute(
-            "UPDATE threads SET message_count = (SELECT count(*) FROM messages WHERE thread_id = ?),"
-            " leaf_count = (SELECT count(*) FROM messages WHERE thread_id = ? AND child_count = 0) WHERE id = ?",
-            (thread_id, thread_id, thread_id),
+            "UPDATE threads SET message_count = message_count + ?, leaf_count = leaf_count + ? WHERE id = ?",
+            (len(rows), new_leaves - lost_leaves, thread_id),
         )
     token_sets = []
     token_params: list[Any] = []
@@ -372,7 +270,7 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
         head = conn.execute("SELECT current_leaf_id FROM threads WHERE id = ?", (thread_id,)).fetchone()[0]
 
     # ---- lineage: the spawning thread/message, the thread this one was forked from
-    _link(conn, thread_id, parsed)
+    link(conn, thread_id, parsed)
     # A session Grove wrote for an agent (`grove resume`) comes back as a fork of its origin.
     copied = link_handoff(conn, thread_id, parsed.source, parsed.source_key) if created else 0
 
@@ -457,6 +355,43 @@ def write_thread_tx(conn: sqlite3.Connection, parsed: ParsedThread, stamp: str) 
             touch=False,
         )
     return WriteResult(thread_id, created, len(rows), updated, head_moved, first_id, next_id)
+
+
+def merge_data(stored: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """A stored message's data with a later round's `changes`: a list takes the items it
+    lacks, anything else is replaced (a parser sends whole values: the usage it counted).
+    Idempotent, so a message another file of the same session wrote is not counted twice."""
+    for name, value in changes.items():
+        old = stored.get(name)
+        if isinstance(value, list) and isinstance(old, list):
+            stored[name] = old + [v for v in value if v not in old]
+        else:
+            stored[name] = value
+    return stored
+
+
+def _existing(conn: sqlite3.Connection, thread_id: int, parsed: ParsedThread) -> dict[str, tuple[int, int, int]]:
+    """(id, depth, child_count) by source_key of the stored messages this write names: all of
+    the thread's when it is read again or rebuilt, else only the keys of the batch, their
+    parents, the updates and the leaf (an index lookup each, not a scan of a long thread)."""
+    query = "SELECT source_key, id, depth, child_count FROM messages WHERE thread_id = ?"
+    if parsed.reread or parsed.rebuild or parsed.checkpoints or parsed.events:
+        rows = conn.execute(query + " AND source_key IS NOT NULL", (thread_id,))
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+    keys: set[str] = {m.key for m in parsed.updates} | {key for key, _ in parsed.patches}
+    if parsed.leaf_key is not None:
+        keys.add(parsed.leaf_key)
+    for row in parsed.rows if parsed.rows is not None else map(message_row, parsed.messages):
+        keys.add(row[0])
+        if row[1] is not None:
+            keys.add(row[1])
+    found: dict[str, tuple[int, int, int]] = {}
+    ordered = sorted(keys)
+    for i in range(0, len(ordered), 500):
+        chunk = ordered[i : i + 500]
+        for r in conn.execute(query + f" AND source_key IN ({','.join('?' * len(chunk))})", (thread_id, *chunk)):
+            found[r[0]] = (r[1], r[2], r[3])
+    return found
 
 
 def _next_message_id(conn: sqlite3.Connection) -> int:
@@ -545,16 +480,6 @@ def _recount(conn: sqlite3.Connection, thread_id: int) -> None:
         (thread_id, thread_id, thread_id),
     )
 
-
-def _user_titled(conn: sqlite3.Connection, thread_id: int) -> bool:
-    """True when a person renamed the thread in Grove (a re-import must not undo that)."""
-    row = conn.execute(
-        "SELECT 1 FROM events WHERE thread_id = ? AND kind = 'thread_updated' AND data LIKE '%\"title\"%' LIMIT 1",
-        (thread_id,),
-    ).fetchone()
-    return row is not None
-
-
 def _last_imported_leaf(conn: sqlite3.Connection, thread_id: int) -> int | None:
     """The source's own leaf at the latest import (kept in its `imported` event).
 
@@ -598,116 +523,3 @@ def _imported_leaf(conn: sqlite3.Connection, thread_id: int, parsed: ParsedThrea
         ).fetchone()
     return None if row is None else int(row[0])
 
-
-def _link(conn: sqlite3.Connection, thread_id: int, parsed: ParsedThread) -> None:
-    """Record lineage now if the other thread is already stored (else `link_pending` does it later)."""
-    pending: dict[str, Any] = {}
-    if parsed.parent_thread_key is not None:
-        pending["parent_thread_key"] = parsed.parent_thread_key
-        if parsed.parent_message_marker:
-            pending["parent_message_marker"] = parsed.parent_message_marker
-        if parsed.parent_message_key:
-            pending["parent_message_key"] = parsed.parent_message_key
-    if parsed.forked_from_thread_key is not None:
-        pending["forked_from_thread_key"] = parsed.forked_from_thread_key
-        if parsed.forked_from_message_key:
-            pending["forked_from_message_key"] = parsed.forked_from_message_key
-    if pending:
-        conn.execute(
-            "UPDATE threads SET metadata = json_set(coalesce(metadata, '{}'), '$.import_link', json(?)) WHERE id = ?",
-            (json.dumps(pending), thread_id),
-        )
-        resolve_links(conn, parsed.source, thread_id)
-
-
-def link_pending(conn: sqlite3.Connection) -> int:
-    """Resolve the lineage of threads imported before the thread they name (one scan).
-
-    Run with `Store.run_write(link_pending)` after an import run; returns how many were linked.
-    """
-    rows = conn.execute(
-        "SELECT id, source FROM threads WHERE metadata LIKE '%\"import_link\"%'"
-        " AND ((parent_thread_id IS NULL OR parent_message_id IS NULL)"
-        " AND json_extract(metadata, '$.import_link.parent_thread_key') IS NOT NULL"
-        " OR forked_from_thread_id IS NULL AND json_extract(metadata, '$.import_link.forked_from_thread_key') IS NOT NULL)"
-    ).fetchall()
-    return sum(1 for thread_id, source in rows if resolve_links(conn, source, thread_id))
-
-
-def resolve_links(conn: sqlite3.Connection, source: str, thread_id: int) -> bool:
-    """Fill parent_thread_id/parent_message_id (or the forked_from pair) from the pending link."""
-    row = conn.execute(
-        "SELECT json_extract(metadata, '$.import_link'), parent_thread_id, parent_message_id,"
-        " forked_from_thread_id FROM threads WHERE id = ?",
-        (thread_id,),
-    ).fetchone()
-    if row is None or row[0] is None:
-        return False
-    link = json.loads(row[0])
-    done = False
-    parent_key = link.get("parent_thread_key")
-    if parent_key is not None and (row[1] is None or row[2] is None):
-        parent = _find_thread(conn, source, parent_key)
-        if parent is not None and parent != thread_id:
-            message = _find_message(conn, parent, link.get("parent_message_key"), link.get("parent_message_marker"))
-            conn.execute(
-                "UPDATE threads SET parent_thread_id = ?, parent_message_id = coalesce(parent_message_id, ?) WHERE id = ?",
-                (parent, message, thread_id),
-            )
-            title = None if message is None else _task_title(conn, parent, message)
-            if title is not None and not _user_titled(conn, thread_id):
-                # A subagent is named by what its Task call said it was for; kept in metadata so
-                # a re-import of the subagent's file does not put its first prompt back.
-                conn.execute(
-                    "UPDATE threads SET title = ?, metadata = json_set(coalesce(metadata, '{}'), '$.task_title', ?)"
-                    " WHERE id = ?",
-                    (title, title, thread_id),
-                )
-            done = True
-    fork_key = link.get("forked_from_thread_key")
-    if fork_key is not None and row[3] is None:
-        origin = _find_thread(conn, source, fork_key)
-        if origin is not None and origin != thread_id:
-            message = _find_message(conn, origin, link.get("forked_from_message_key"), None)
-            conn.execute(
-                "UPDATE threads SET forked_from_thread_id = ?, forked_from_message_id = ? WHERE id = ?",
-                (origin, message, thread_id),
-            )
-            done = True
-    return done
-
-
-def _task_title(conn: sqlite3.Connection, thread_id: int, result_id: int) -> str | None:
-    """`type: description` of the tool call whose result (message `result_id`) spawned a subagent."""
-    row = conn.execute("SELECT data FROM messages WHERE id = ?", (result_id,)).fetchone()
-    data = json.loads(row[0]) if row and row[0] else {}
-    call_ids = [r.get("tool_use_id") for r in payloads.tool_results(data)]
-    for call_id in (c for c in call_ids if isinstance(c, str) and c):
-        for (raw,) in conn.execute(
-            "SELECT data FROM messages WHERE thread_id = ? AND role = 'assistant' AND instr(data, ?) > 0",
-            (thread_id, json.dumps(call_id)),
-        ):
-            for call in payloads.tool_calls(json.loads(raw)):
-                args = call.get("input")
-                if call.get("id") != call_id or not isinstance(args, dict):
-                    continue
-                description, kind = args.get("description"), args.get("subagent_type")
-                if isinstance(description, str) and description.strip():
-                    title = description.strip()
-                    return f"{kind}: {title}" if isinstance(kind, str) and kind else title
-    return None
-
-
-def _find_message(conn: sqlite3.Connection, thread_id: int, key: str | None, marker: str | None) -> int | None:
-    if key is not None:
-        r = conn.execute("SELECT id FROM messages WHERE thread_id = ? AND source_key = ?", (thread_id, key)).fetchone()
-        if r is not None:
-            return int(r[0])
-    if marker:
-        r = conn.execute(
-            "SELECT id FROM messages WHERE thread_id = ? AND instr(data, ?) > 0 ORDER BY id LIMIT 1",
-            (thread_id, marker),
-        ).fetchone()
-        if r is not None:
-            return int(r[0])
-    return None

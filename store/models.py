@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .sources import Source
+
 ThreadId = int
 MessageId = int
 
@@ -96,7 +98,7 @@ class Thread(_Model):
     id: ThreadId
     title: str | None = None
     status: ThreadStatus = ThreadStatus.IDLE
-    source: str = "grove"
+    source: str = Source.GROVE
     """Where the thread came from: grove, claude-code, codex, chatgpt."""
     project: str | None = None
     """The working directory the session ran in, when known."""

@@ -34,9 +34,9 @@ from .exporters.turns import Turn, answers, pending_calls, turns_of
 from .handoffs import record_handoff
 from .models import Message, Thread
 from .rows import encode_time
+from .sources import AGENT_NAMES, Source
 
-AGENTS = ("claude-code", "codex")
-AGENT_NAMES = {"claude-code": "Claude Code", "codex": "Codex"}
+AGENTS: tuple[str, ...] = tuple(AGENT_NAMES)
 TITLE_SUFFIX = " (from Grove)"
 
 
@@ -105,7 +105,7 @@ def thread_cwd(thread: Thread) -> str | None:
 
 def default_agent(thread: Thread) -> str:
     """The thread's own agent; Claude Code for threads from anywhere else."""
-    return thread.source if thread.source in AGENTS else "claude-code"
+    return thread.source if thread.source in AGENTS else Source.CLAUDE_CODE
 
 
 async def prepare(
@@ -147,7 +147,7 @@ async def prepare(
     title = (thread.title or "Untitled").strip().splitlines()[0][:200] + TITLE_SUFFIX
     session_id = str(uuid_module.uuid4())
     now = store.now()
-    if agent == "claude-code":
+    if agent == Source.CLAUDE_CODE:
         base = claude_code.claude_dir(env)
         records, copied = claude_code.render_session(
             turns, session_id=session_id, cwd=cwd, title=title, git_branch=_text(thread.metadata.get("git_branch"))
@@ -156,13 +156,13 @@ async def prepare(
         prepared = Prepared(thread, path[-1].id, agent, session_id, file, cwd, claude_code.command(session_id), title, records, copied, _count(turns))
     else:
         home = codex.codex_home(env)
-        forked_from = _text(thread.metadata.get("session_id")) if thread.source == "codex" else None
+        forked_from = _text(thread.metadata.get("session_id")) if thread.source == Source.CODEX else None
         records, copied = codex.render_rollout(
             turns,
             session_id=session_id,
             cwd=cwd,
             moment=now,
-            model_provider=_text(thread.metadata.get("model_provider")) if thread.source == "codex" else None,
+            model_provider=_text(thread.metadata.get("model_provider")) if thread.source == Source.CODEX else None,
             forked_from_id=forked_from,
         )
         file = codex.rollout_file(home, now, session_id)

@@ -185,7 +185,39 @@ CREATE INDEX threads_by_project ON threads(project);
 ALTER TABLE import_files ADD COLUMN parser_version INTEGER NOT NULL DEFAULT 0;
 """
 
-MIGRATIONS: list[str] = [_V1_CORE, _V2_SEARCH, _V3_IMPORTS, _V4_DEFERRED_SEARCH, _V5_HANDOFFS, _V6_HIDDEN_AND_PARSERS]
+_V7_IMPORT_ALIASES = """
+-- What an incremental import's parser remembers of a file beyond the small checkpoint kept
+-- in import_files.state (store/importers/memory.py): every record id (uuid) it has read, the
+-- message it stands for, and for a message what the walk knows of it. A later line naming
+-- an older uuid is answered from here, so the saved state stays a few KB however long the
+-- session grows. Written in the same transaction as the file's messages and import_files row.
+-- `file` is the import_files rowid (a path in each of millions of rows would double the table).
+-- A row with a `role` is a message's own (its key is its uuid): its thread (NULL: the file's main one), segment, parent
+-- and first prompt-or-reply child (`first`, written at `first_at`); else `key` names the
+-- message the uuid stands for (NULL: none).
+CREATE TABLE import_aliases (
+    file INTEGER NOT NULL,
+    uuid TEXT NOT NULL,
+    key TEXT,
+    thread TEXT,
+    seg TEXT,
+    parent TEXT,
+    role TEXT,
+    first TEXT,
+    first_at TEXT,
+    PRIMARY KEY (file, uuid)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[str] = [
+    _V1_CORE,
+    _V2_SEARCH,
+    _V3_IMPORTS,
+    _V4_DEFERRED_SEARCH,
+    _V5_HANDOFFS,
+    _V6_HIDDEN_AND_PARSERS,
+    _V7_IMPORT_ALIASES,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

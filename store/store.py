@@ -56,6 +56,7 @@ from .rows import (
     thread_from_row,
 )
 from .session import Session
+from .sources import Source
 from .transactions import branches, checkpoints, events, forks, moves, steps, threads, tree, undo
 from .usage import GROUPINGS, UsageRow, UsageTotals, group, rx_all_replies, rx_thread_replies, tally
 
@@ -124,7 +125,7 @@ class Store:
         title: str | None = None,
         *,
         status: ThreadStatus | str = ThreadStatus.IDLE,
-        source: str = "grove",
+        source: str = Source.GROVE,
         project: str | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> Thread:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from store import CheckpointKind, Role, Store, Thread, ThreadStatus
+from store import CheckpointKind, Role, Source, Store, Thread, ThreadStatus
 from store.importers import import_paths
 
 from .demo_sessions import ChatGPTConversation, ClaudeSession, CodexRollout, Ids, write_chatgpt
@@ -386,15 +386,15 @@ async def _what_the_user_did(store: Store) -> None:
             await store.update_thread(thread.id, status=ThreadStatus.COMPLETED)
 
     for thread in await store.list_threads(limit=100):
-        if thread.source == "codex" and thread.title and thread.title.startswith("Below 700px"):
+        if thread.source == Source.CODEX and thread.title and thread.title.startswith("Below 700px"):
             await store.update_thread(thread.id, title="Sidebar overlaps content on narrow screens", status=ThreadStatus.COMPLETED)
             grid = await _message_with(store, thread, "Yes:", Role.ASSISTANT)
             await store.set_leaf(thread.id, grid)  # a look at the abandoned grid answer…
             await store.undo(thread.id)  # …and back
-        elif thread.source == "codex" and thread.title and thread.title.startswith("Add a nullable"):
+        elif thread.source == Source.CODEX and thread.title and thread.title.startswith("Add a nullable"):
             await store.update_thread(thread.id, title="Write migration 0007: checkpoint notes", status=ThreadStatus.WAITING)
             await store.save_checkpoint(thread.id, "migration-written", kind=CheckpointKind.AUTO)
-        elif thread.source == "codex" and thread.title and thread.title.startswith("RSS of the chat"):
+        elif thread.source == Source.CODEX and thread.title and thread.title.startswith("RSS of the chat"):
             await store.update_thread(thread.id, title="Memory leak in the websocket handler", status=ThreadStatus.COMPLETED)
             await store.save_checkpoint(thread.id, "set-per-room", note="subscribers kept in sets")
             weak = await _message_with(store, thread, "A `WeakSet` drops", Role.ASSISTANT)

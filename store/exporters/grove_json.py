@@ -13,8 +13,9 @@ from typing import Any
 
 from ..errors import NotFound
 from ..rows import encode_time
+from ..sources import Source
 
-FORMAT = "grove"
+FORMAT = Source.GROVE
 VERSION = 1
 
 

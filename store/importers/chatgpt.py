@@ -13,19 +13,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..bulk import ParsedMessage, ParsedThread
+from ..parsed import ParsedMessage, ParsedThread
+from ..sources import Source
 from .lines import LineError
+from .values import parse_time
 
-SOURCE = "chatgpt"
+SOURCE = Source.CHATGPT
 
 
 def _time(value: Any) -> datetime | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            return datetime.fromtimestamp(float(value), timezone.utc)
-        except (OverflowError, OSError, ValueError):
-            return None
-    return None
+    """ChatGPT's times are seconds since the epoch: a string is not one of its times."""
+    return None if isinstance(value, str) else parse_time(value)
 
 
 def _content(message: dict[str, Any]) -> str:

@@ -36,48 +36,28 @@ threads too.
 
 from __future__ import annotations
 
-import json
-import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..bulk import ParsedMessage, ParsedThread
-from .lines import MAX_SIDECAR_BYTES, LineError, count_int, parse_time, preview, read_bounded, scrub_surrogates
+from ..parsed import ParsedMessage, ParsedThread
+from ..sources import Source
+from .claude_code_entries import TITLE_CHARS, agent_description, command_text, prompt_title, read_entry
+from .lines import LineError
+from .memory import AliasRow, ParserMemory, Recall
+from .values import count_int, parse_time
 
-SOURCE = "claude-code"
-TITLE_CHARS = 80
+SOURCE = Source.CLAUDE_CODE
+_ZERO = (0, 0)
+USAGE_WINDOW = 64
+"""API message ids per thread whose usage the saved state remembers (see `_count_usage`)."""
 WARMUP = "Warmup"
 """The prompt of the warm-up sidechains Claude Code 2.0 starts with each session."""
 
 _CONVERSATIONAL = {"user", "assistant", "system"}
-_SYSTEM_NOISE = {"stop_hook_summary", "turn_duration", "away_summary", "bridge_status", "api_error"}
 _RECORD_KINDS = {"summary", "custom-title", "ai-title", "last-prompt"}
 _META_FIELDS = (("sessionId", "session_id"), ("cwd", "cwd"), ("gitBranch", "git_branch"), ("version", "version"))
-_fromiso = datetime.fromisoformat
-
-
-# Shared with the other importers: also None for a time outside datetime's range in UTC
-# (the pipeline reports those lines; see lines.unsafe_times).
-_parse_time = parse_time
-
-
-def _text_of(value: Any) -> str:
-    """Plain text from a tool_result's content (a string or a list of blocks)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        parts = []
-        for block in value:
-            if isinstance(block, dict):
-                if block.get("type") == "text" and isinstance(block.get("text"), str):
-                    parts.append(block["text"])
-                elif block.get("type") == "image":
-                    parts.append("[image]")
-            elif isinstance(block, str):
-                parts.append(block)
-        return "\n".join(parts)
-    return ""
+_parse_time = parse_time  # also None for a time outside datetime's range (see values.parse_time)
 
 
 def session_of(path: Path) -> tuple[str, str | None]:
@@ -91,12 +71,25 @@ def session_of(path: Path) -> tuple[str, str | None]:
     return stem, None
 
 
+def natural_key(path: Path) -> str:
+    """The main thread's key from the file's name and place alone."""
+    return session_of(path)[0]
+
+
 class ClaudeCodeParser:
     """Feeds Claude Code entries one at a time and yields the new messages per thread."""
 
     format = SOURCE
 
-    def __init__(self, path: Path, state: dict[str, Any] | None, errors: list[LineError]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        state: dict[str, Any] | None,
+        errors: list[LineError],
+        *,
+        thread_key: str | None = None,
+        recall: Recall | None = None,
+    ) -> None:
         self.path = path
         self.name = str(path)
         self.errors = errors
@@ -105,9 +98,6 @@ class ClaudeCodeParser:
         s = state or {
             "main": main_key,
             "parent_session": parent_session,
-            "alias": {},
-            "msgs": {},
-            "first_cand": {},
             "tails": {},
             "nseg": 0,
             "last": {},
@@ -120,10 +110,14 @@ class ClaudeCodeParser:
             "leaf_uuid": None,
             "last_ts": None,
         }
+        if thread_key is not None and state is None:
+            s["main"] = thread_key
         self.s = s
-        self.alias: dict[str, str | None] = s["alias"]
-        self.msgs: dict[str, list[Any]] = s["msgs"]  # key -> [thread, seg, grove parent key, role]
-        self.first_cand: dict[str, list[Any]] = s["first_cand"]
+        # Every uuid read: in memory this round, older ones read back on demand (memory.py).
+        self.memory = ParserMemory(recall, s["main"]) if state is None else ParserMemory.from_state(s, recall)
+        self.alias = self.memory.alias
+        self.msgs = self.memory.msgs  # key -> [thread, seg, grove parent key, role]
+        self.first_cand = self.memory.first_cand
         self.tails: dict[str, str] = s["tails"]
         # This round's output
         self.new: dict[str, dict[str, ParsedMessage]] = {}
@@ -136,7 +130,17 @@ class ClaudeCodeParser:
     # ------------------------------------------------------------------ state
 
     def state(self) -> dict[str, Any]:
-        return self.s
+        """The checkpoint the next import resumes from: a window of recent uuids (the rest is
+        in `import_aliases`), the open reply, each thread's tail, titles and totals."""
+        saved = dict(self.s)
+        saved["window"] = self.memory.window()
+        # Usage is counted once per API message id; its entries only recur while a reply is written.
+        saved["usage"] = {t: dict(list(seen.items())[-USAGE_WINDOW:]) for t, seen in self.s["usage"].items()}
+        return saved
+
+    def aliases(self) -> list[AliasRow]:
+        """Entries new or changed this round, to write with the batch (see memory.py)."""
+        return self.memory.rows()
 
     def _thread_info(self, key: str) -> dict[str, Any]:
         info = self.s["threads"].get(key)
@@ -159,11 +163,15 @@ class ClaudeCodeParser:
             # Hot path: most lines are structure (progress, attachments, snapshots, hooks).
             uuid = obj.get("uuid")
             if isinstance(uuid, str) and uuid:
-                if uuid in self.alias:
+                if uuid in self.alias or self.memory.fetch(uuid):
                     self.errors.append(LineError(self.name, number, f"duplicate uuid {uuid}; skipped"))
                     return
                 parent = obj.get("parentUuid")
-                self.alias[uuid] = self.alias.get(parent) if isinstance(parent, str) else None
+                alias = self.alias
+                if isinstance(parent, str):
+                    alias[uuid] = alias[parent] if parent in alias else self.memory.alias_of(parent)
+                else:
+                    alias[uuid] = None
             return
         meta = self.s["meta"]
         for field, name in _META_FIELDS:
@@ -180,14 +188,14 @@ class ClaudeCodeParser:
         uuid = obj.get("uuid")
         if not isinstance(uuid, str) or not uuid:
             uuid = f"line-{number}"  # very old transcripts: keyed by their place in the file
-        if uuid in self.alias:
+        if uuid in self.alias or self.memory.fetch(uuid):
             self.errors.append(LineError(self.name, number, f"duplicate uuid {uuid}; skipped"))
             return
         parent_uuid = obj.get("parentUuid")
         if not isinstance(parent_uuid, str):
             parent_uuid = None
 
-        message = self._message(kind, obj, number)
+        message = read_entry(kind, obj, number, self.name, self.errors)
         if message is None:
             # Structural: it stands for its nearest conversational ancestor.
             self.alias[uuid] = self._resolve(parent_uuid)[0]
@@ -204,7 +212,7 @@ class ClaudeCodeParser:
         if data.get("kind") == "compact_boundary" and parent_key is None:
             parent_key, missing = self._compaction_parent(obj)
         if parent_key is not None:
-            thread = self.msgs[parent_key][0]
+            thread = (self.msgs.get(parent_key) or self._node(parent_key))[0]
         sidechain = bool(obj.get("isSidechain")) and not self.is_agent_file
         if sidechain and thread == main:
             # A subagent written inline: its own child thread, spawned at the parent message.
@@ -235,7 +243,7 @@ class ClaudeCodeParser:
         info.setdefault("first_ts", stamp)
         info["last_ts"] = max(info.get("last_ts", stamp), stamp)
         if role == "user" and "first_prompt" not in info and data.get("kind") is None and content.strip():
-            title = _prompt_title(content)
+            title = prompt_title(content)
             if title:
                 info["first_prompt"] = title
         if data.get("kind") == "command" and "first_command" not in info:
@@ -253,14 +261,15 @@ class ClaudeCodeParser:
         if data.get("kind") != "command" or not isinstance(said, dict) or set(said) != {"output"}:
             return False
         parent_key, _ = self._resolve(parent_uuid)
-        if parent_key is None or parent_key not in self.msgs:
+        node = self.memory.node(parent_key) if parent_key is not None else None
+        if parent_key is None or node is None:
             return False
-        thread = self.msgs[parent_key][0]
+        thread = node[0]
         target = self.new.get(thread, {}).get(parent_key)
         if target is None or target.data.get("kind") != "command" or "output" in target.data["command"]:
             return False
         target.data["command"]["output"] = said["output"]
-        target.content = _command_text(target.data["command"]) or target.content
+        target.content = command_text(target.data["command"]) or target.content
         target.data.setdefault("uuids", []).append(uuid)
         self.alias[uuid] = parent_key
         return True
@@ -286,14 +295,14 @@ class ClaudeCodeParser:
     def _resolve(self, parent_uuid: str | None) -> tuple[str | None, bool]:
         if parent_uuid is None:
             return None, False
-        if parent_uuid in self.alias:
+        if parent_uuid in self.alias or self.memory.fetch(parent_uuid):
             return self.alias[parent_uuid], False
         return None, True
 
     def _compaction_parent(self, obj: dict[str, Any]) -> tuple[str | None, bool]:
         logical = obj.get("logicalParentUuid")
-        if isinstance(logical, str) and self.alias.get(logical):
-            return self.alias[logical], False
+        if isinstance(logical, str) and (found := self.memory.alias_of(logical)):
+            return found, False
         meta = obj.get("compactMetadata")
         if isinstance(meta, dict):
             candidates: list[Any] = []
@@ -304,107 +313,10 @@ class ClaudeCodeParser:
             if isinstance(segment, dict):
                 candidates += [segment.get("tailUuid"), segment.get("headUuid")]
             for uuid in candidates:
-                if isinstance(uuid, str) and self.alias.get(uuid):
-                    return self.alias[uuid], False
+                if isinstance(uuid, str) and (found := self.memory.alias_of(uuid)):
+                    return found, False
         # Nothing known: the conversation goes on after the last message (no loop possible).
         return None, False
-
-    def _message(self, kind: Any, obj: dict[str, Any], number: int) -> tuple[str, str, dict[str, Any], str | None] | None:
-        """(role, content, data, message id) of a conversational entry; None for structure."""
-        if kind == "system":
-            subtype = obj.get("subtype")
-            if subtype == "compact_boundary":
-                meta = found if isinstance(found := obj.get("compactMetadata"), dict) else {}
-                data: dict[str, Any] = {"kind": "compact_boundary"}
-                if meta.get("trigger"):
-                    data["trigger"] = meta["trigger"]
-                if meta.get("preTokens"):
-                    data["pre_tokens"] = meta["preTokens"]
-                content = text if isinstance(text := obj.get("content"), str) else "Conversation compacted"
-                return "system", content, data, None
-            if subtype in _SYSTEM_NOISE:
-                return None
-            notice = obj.get("content")
-            if not isinstance(notice, str) or not notice.strip():
-                return None
-            return "system", notice, {"kind": subtype or "notice"}, None
-        if kind not in ("user", "assistant"):
-            return None
-        msg = obj.get("message")
-        if not isinstance(msg, dict):
-            self.errors.append(LineError(self.name, number, f"the {kind} entry's message is not an object; skipped"))
-            return None
-        raw = msg.get("content")
-        texts: list[str] = []
-        data = {}
-        tool_calls: list[dict[str, Any]] = []
-        tool_results: list[dict[str, Any]] = []
-        thinking: list[str] = []
-        if isinstance(raw, str):
-            texts.append(raw)
-        elif isinstance(raw, list):
-            for block in raw:
-                if isinstance(block, str):
-                    texts.append(block)
-                    continue
-                if not isinstance(block, dict):
-                    continue
-                btype = block.get("type")
-                if btype == "text":
-                    if isinstance(block.get("text"), str):
-                        texts.append(block["text"])
-                elif btype == "tool_use":
-                    tool_calls.append({"id": block.get("id"), "name": block.get("name"), "input": block.get("input")})
-                elif btype == "tool_result":
-                    text = _text_of(block.get("content"))
-                    result: dict[str, Any] = {"tool_use_id": block.get("tool_use_id"), "output": text}
-                    if block.get("is_error"):
-                        result["is_error"] = True
-                    tool_results.append(result)
-                    texts.append(preview(text))
-                elif btype == "thinking":
-                    if isinstance(block.get("thinking"), str) and block["thinking"]:
-                        thinking.append(block["thinking"])
-                elif btype == "image":
-                    texts.append("[image]")
-        content = "\n\n".join(t for t in texts if t) if not tool_results else "\n".join(texts)
-        if not content.strip() and not tool_calls and not tool_results and not thinking:
-            return None
-        msgid = msg.get("id") if isinstance(msg.get("id"), str) else None
-        if kind == "assistant":
-            role = "assistant"
-            if isinstance(msg.get("model"), str):
-                data["model"] = msg["model"]
-            if isinstance(msg.get("usage"), dict):
-                data["usage"] = msg["usage"]
-            if msgid:
-                data["message_id"] = msgid
-            if obj.get("isApiErrorMessage"):
-                data["api_error"] = True
-        else:
-            role = "tool" if tool_results else "user"
-            if obj.get("isCompactSummary"):
-                role, data["kind"] = "system", "compact_summary"
-            elif obj.get("isMeta") or _is_caveat(content):
-                role, data["kind"] = "system", "meta"
-                content = _CAVEAT_TAG.sub("", content).strip() or content
-            elif not tool_results and (said := _command_of(content)) is not None:
-                data["kind"] = "command"
-                data["command"] = said
-                # Readable text for search and first words; the tags stay out of sight.
-                content = _command_text(said) or content
-            use_result = obj.get("toolUseResult")
-            if isinstance(use_result, dict) and isinstance(use_result.get("agentId"), str):
-                data["agent_id"] = use_result["agentId"]
-        if tool_calls:
-            data["tool_calls"] = tool_calls
-        if tool_results:
-            data["tool_results"] = tool_results
-        if thinking:
-            data["thinking"] = "\n\n".join(thinking)
-        if obj.get("isSidechain"):
-            data["sidechain"] = True
-        return role, content, data, msgid
 
     def _merge(self, thread: str, msgid: str, uuid: str, content: str, data: dict[str, Any]) -> bool:
         """Fold another entry of the same API reply into its message."""
@@ -439,13 +351,16 @@ class ClaudeCodeParser:
             return
         seen = self.s["usage"].setdefault(thread, {})
         tokens = self.s["tokens"].setdefault(thread, [0, 0])
-        key = msgid or f"anon-{len(seen)}"
-        before = seen.get(key, [0, 0])
-        now = [_int(usage.get("input_tokens")), _int(usage.get("output_tokens"))]
+        now = [count_int(usage.get("input_tokens")), count_int(usage.get("output_tokens"))]
+        if not msgid:
+            tokens[0] += now[0]  # no id: counted as it comes
+            tokens[1] += now[1]
+            return
+        before = seen.get(msgid, _ZERO)
         now = [max(before[0], now[0]), max(before[1], now[1])]
         tokens[0] += now[0] - before[0]
         tokens[1] += now[1] - before[1]
-        seen[key] = now
+        seen[msgid] = now
 
     def _is_candidate(self, role: str, data: dict[str, Any], parent_role: str | None) -> bool:
         if data.get("kind") is not None:
@@ -469,26 +384,27 @@ class ClaudeCodeParser:
         last = self.s["last"].get(thread)
         if parent_key is None:
             if last is not None:
-                seg = self.msgs[last][1]
+                seg = self._node(last)[1]
                 gparent: str | None = self.tails[seg]
             else:
                 seg = self._new_segment()
                 gparent = None
         else:
-            prole = self.msgs[parent_key][3]
-            first = self.first_cand.get(parent_key)
+            pnode = self.msgs.get(parent_key) or self._node(parent_key)
+            prole = pnode[3]
+            first = self.first_cand.get(parent_key)  # read back with the node
             candidate = self._is_candidate(role, data, prole)
-            if candidate and first is not None and first[1] != stamp and first[0] in self.msgs:
+            if candidate and first is not None and first[1] != stamp and (first_node := self.memory.node(first[0])) is not None:
                 # A real branch: a sibling of the first prompt/reply written under this message.
                 seg = self._new_segment()
-                gparent = self.msgs[first[0]][2]
+                gparent = first_node[2]
             else:
-                seg = self.msgs[parent_key][1]
+                seg = pnode[1]
                 gparent = self.tails[seg]
             if first is None and (candidate or data.get("kind") == "compact_boundary"):
                 # A compaction continues from its logical parent like a prompt would: a prompt
                 # typed there later is a rewind, a real branch beside the compacted chain.
-                self.first_cand[parent_key] = [key, stamp]
+                self.memory.set_first(parent_key, [key, stamp])
         self.tails[seg] = key
         # The head goes to the branch of the newest conversation message, never to a command
         # or notice written later on an older branch.
@@ -500,6 +416,13 @@ class ClaudeCodeParser:
         if role == "assistant":
             self._count_usage(thread, data.get("message_id"), data.get("usage"))
         self.new.setdefault(thread, {})[key] = ParsedMessage(key, gparent, role, content, moment, data)
+
+    def _node(self, key: str) -> list[Any]:
+        """A known message's [thread, segment, parent key, role] (read back if older)."""
+        node = self.memory.node(key)
+        if node is None:
+            raise KeyError(f"message {key} is not in this file's import memory")
+        return node
 
     def _newest_leaf(self, thread: str) -> str | None:
         """The tail of the segment holding the thread's newest prompt, reply or tool result."""
@@ -564,8 +487,8 @@ class ClaudeCodeParser:
                 titles = self.s["titles"]
                 parsed.title = titles.get("custom") or titles.get("ai") or titles.get("summary") or info.get("first_prompt") or info.get("first_command")
                 leaf = self.s.get("leaf_uuid")
-                if leaf and self.alias.get(leaf):
-                    parsed.leaf_key = self.alias[leaf]
+                if leaf and (found := self.memory.alias_of(leaf)):
+                    parsed.leaf_key = found
                 else:
                     parsed.leaf_key = self._newest_leaf(thread)
                 if self.is_agent_file:
@@ -573,7 +496,7 @@ class ClaudeCodeParser:
                     parsed.parent_thread_key = parent_session
                     parsed.parent_message_marker = f'"agent_id":"{agent_id}"'
                     parsed.metadata["agent_id"] = agent_id
-                    description = _agent_description(self.path)
+                    description = agent_description(self.path)
                     if description and not titles.get("custom"):
                         parsed.title = description
                 if info.get("first_prompt") is None and not info.get("first_command") and self.is_agent_file:
@@ -588,82 +511,3 @@ class ClaudeCodeParser:
                 parsed.hidden = True  # a Claude Code 2.0 warm-up sidechain: kept, not listed
             out.append(parsed)
         return out
-
-
-_COMMAND = re.compile(r"<command-name>\s*([^<]*?)\s*</command-name>")
-_COMMAND_ARGS = re.compile(r"<command-args>(.*?)</command-args>", re.DOTALL)
-_BASH_INPUT = re.compile(r"\A\s*<bash-input>(.*?)</bash-input>\s*\Z", re.DOTALL)
-# What a slash command or a bash-mode command printed, each in its own entry.
-_OUTPUT_TAGS = re.compile(r"<(local-command-stdout|local-command-stderr|bash-stdout|bash-stderr)>(.*?)</\1>", re.DOTALL)
-_ONLY_OUTPUT = re.compile(
-    r"\A\s*(?:<(local-command-stdout|local-command-stderr|bash-stdout|bash-stderr)>.*?</\1>\s*)+\Z", re.DOTALL
-)
-
-
-_CAVEAT_TAG = re.compile(r"</?local-command-caveat>")
-
-
-def _command_text(said: dict[str, str]) -> str:
-    """A command as plain text: `/doctor args`, then what it printed."""
-    line = " ".join(part for part in (said.get("name", ""), said.get("args", "")) if part)
-    return "\n".join(part for part in (line, said.get("output", "")) if part)
-
-
-def _is_caveat(text: str) -> bool:
-    """Claude Code's note before local command output ("Caveat: The messages below were …")."""
-    stripped = text.lstrip()
-    return stripped.startswith(("<local-command-caveat>", "Caveat: The messages below were generated by the user"))
-
-
-def _command_of(text: str) -> dict[str, str] | None:
-    """The slash command, bash-mode entry or command output a user entry records, or None."""
-    if (name := _COMMAND.search(text)) is not None:
-        args = _COMMAND_ARGS.search(text)
-        said = {"name": name.group(1)}
-        if args and args.group(1).strip():
-            said["args"] = args.group(1).strip()
-        return said
-    if (bash := _BASH_INPUT.match(text)) is not None:
-        return {"name": "!", "args": bash.group(1).strip()}
-    if _ONLY_OUTPUT.match(text):
-        parts = [body.strip() for _, body in _OUTPUT_TAGS.findall(text)]
-        return {"output": "\n".join(p for p in parts if p)}
-    return None
-
-
-# A tag block Claude Code puts before (or instead of) the typed words: an IDE selection,
-# a system reminder, a slash command's name/args/output.
-_LEADING_TAG_BLOCK = re.compile(r"\A\s*<([A-Za-z][\w-]*)>.*?</\1>\s*", re.DOTALL)
-
-
-def _prompt_title(text: str) -> str | None:
-    """The first line of what was typed (80 chars), after leading tag blocks; None for commands,
-    caveats and other noise."""
-    stripped = text
-    while (block := _LEADING_TAG_BLOCK.match(stripped)) is not None:
-        stripped = stripped[block.end():]
-    stripped = stripped.strip()
-    if not stripped or stripped.startswith(("[Request interrupted", "Caveat:", "<", "/")):
-        return None
-    return stripped.splitlines()[0][:TITLE_CHARS]
-
-
-def _agent_description(path: Path) -> str | None:
-    meta = path.with_name(path.stem + ".meta.json")
-    try:
-        raw = read_bounded(meta, MAX_SIDECAR_BYTES)  # never a FIFO, /dev/zero or a huge file
-        data = json.loads(raw) if raw is not None else None
-    except (OSError, ValueError, RecursionError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    description = data.get("description")
-    agent_type = data.get("agentType")
-    if isinstance(description, str) and description:
-        title = f"{agent_type}: {description}" if isinstance(agent_type, str) and agent_type else description
-        return scrub_surrogates(title)  # a lone surrogate would fail the write (see there)
-    return None
-
-
-# Shared: clamps a count past SQLite's range and notes it for the line (lines.count_int).
-_int = count_int

@@ -22,11 +22,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..bulk import ParsedMessage, ParsedThread
+from ..parsed import ParsedMessage, ParsedThread
 from ..payloads import MessageKind
-from .lines import LineError, count_int, parse_time, preview, scrub_surrogates
+from ..sources import Source
+from .lines import LineError, preview
+from .memory import AliasRow, Recall
+from .values import count_int, parse_time, scrub_surrogates
 
-SOURCE = "codex"
+SOURCE = Source.CODEX
 TITLE_CHARS = 80
 # Blocks Codex puts at the top of the first user message; they are context, not what was typed.
 _LEADING_BLOCK = re.compile(
@@ -52,9 +55,15 @@ _UUID = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 _CONTEXT_PREFIXES = ("<environment_context>", "<user_instructions>", "# AGENTS.md", "<permissions", "<INSTRUCTIONS>")
 
 
-# Shared with the other importers: also None for a time outside datetime's range in UTC
-# (the pipeline reports those lines; see lines.unsafe_times).
-_parse_time = parse_time
+CALL_WINDOW = 64
+"""Tool call ids the saved state remembers, for a spawn event written in a later round."""
+_parse_time = parse_time  # also None for a time outside datetime's range (see values.parse_time)
+
+
+def natural_key(path: Path) -> str:
+    """The thread's key from the rollout's name: the session id it ends with, else the stem."""
+    match = _UUID.search(path.stem)
+    return match.group(1) if match else path.stem
 
 
 def _text(content: Any) -> str:
@@ -78,18 +87,23 @@ class CodexParser:
 
     format = SOURCE
 
-    def __init__(self, path: Path, state: dict[str, Any] | None, errors: list[LineError]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        state: dict[str, Any] | None,
+        errors: list[LineError],
+        *,
+        thread_key: str | None = None,
+        recall: Recall | None = None,
+    ) -> None:
         self.path = path
         self.name = str(path)
         self.errors = errors
-        match = _UUID.search(path.stem)
         self.s = state or {
-            "key": match.group(1) if match else path.stem,
+            "key": thread_key or natural_key(path),
             "tail": None,
             "turns": [],
-            "parents": {},
             "last_role": {},
-            "calls": {},
             "tokens": [0, 0],
             "meta": {},
             "cutoff": None,
@@ -99,6 +113,14 @@ class CodexParser:
             "parent": None,
             "forked_from": None,
         }
+        if "parents" in self.s:
+            # Saved by an older Grove: every message's parent. Only the user turns' are needed.
+            parents = self.s.pop("parents")
+            self.s["turns"] = [[key, parents.get(key)] for key in self.s["turns"]]
+        self.calls: dict[str, str] = self.s.setdefault("calls", {})
+        """Tool call id → its message (the recent ones: a spawn event follows its call closely)."""
+        self.patches: dict[str, dict[str, Any]] = {}
+        """Changes to the data of messages an earlier round wrote (a spawn, a late token count)."""
         self.new: list[ParsedMessage] = []
         self.updates: dict[str, ParsedMessage] = {}
         self.by_key: dict[str, ParsedMessage] = {}
@@ -107,7 +129,20 @@ class CodexParser:
         self.last_line: int | None = None
 
     def state(self) -> dict[str, Any]:
+        """The tail, each user turn with its parent (for a rollback), titles and totals: a rollout's
+        lines only ever name the previous message, so nothing older is kept."""
+        tail = self.s["tail"]
+        known = self.by_key[tail].data if tail in self.by_key else self.patches.get(tail)
+        if known is not None:
+            # The tail's usage as this file counted it: a token count in a later round adds to it.
+            self.s["tail_usage"] = {"key": tail, "usage": known.get("usage")}
+        calls = self.s["calls"]
+        if len(calls) > CALL_WINDOW:
+            self.s["calls"] = dict(list(calls.items())[-CALL_WINDOW:])
         return self.s
+
+    def aliases(self) -> list[AliasRow]:
+        return []
 
     def feed(self, number: int, obj: dict[str, Any]) -> None:
         self.lines += 1
@@ -187,8 +222,7 @@ class CodexParser:
             n = payload.get("num_turns")
             turns = self.s["turns"]
             if isinstance(n, int) and 0 < n <= len(turns):
-                first_dropped = turns[-n]
-                self.s["tail"] = self.s["parents"].get(first_dropped)
+                self.s["tail"] = turns[-n][1]  # the parent of the first dropped turn
                 del turns[-n:]
                 self.s["last_role"] = {}
             else:
@@ -196,11 +230,13 @@ class CodexParser:
         elif etype == "collab_tool_call":
             call = payload.get("call_id")
             new_thread = payload.get("new_thread_id")
-            key = self.s["calls"].get(call) if isinstance(call, str) else None
+            key = self.calls.get(call) if isinstance(call, str) else None
             if key and isinstance(new_thread, str):
                 message = self._message(key)
                 if message is not None:
                     message.data.setdefault("spawned_threads", []).append(new_thread)
+                else:
+                    self.patches.setdefault(key, {}).setdefault("spawned_threads", []).append(new_thread)
 
     def _message(self, key: str) -> ParsedMessage | None:
         return self.by_key.get(key)
@@ -218,14 +254,21 @@ class CodexParser:
         else:
             return
         tail = self.s["tail"]
-        if tail and tail in self.by_key:
+        if tail:
             # One token_count per API call: the same running total again is the same call
             # reported twice; a second call that ended on the same message adds to it.
             total = list(self.s["tokens"])
             if self.s.get("usage_total") == total:
                 return
             self.s["usage_total"] = total
-            data = self.by_key[tail].data
+            # A message an earlier round wrote is patched where it is stored (bulk.merge_data).
+            if tail in self.by_key:
+                data = self.by_key[tail].data
+            else:
+                data = self.patches.setdefault(tail, {})
+                counted = self.s.get("tail_usage") or {}
+                if "usage" not in data and counted.get("key") == tail and counted.get("usage") is not None:
+                    data["usage"] = dict(counted["usage"])  # what this file counted for it so far
             if isinstance(data.get("usage"), dict) and isinstance(usage, dict):
                 usage = {k: _int(data["usage"].get(k)) + _int(v) for k, v in usage.items()}
             data["usage"] = usage
@@ -265,7 +308,7 @@ class CodexParser:
             data = {"tool_calls": [{"id": call_id, "name": name, "input": parsed_input}]}
             key = self._add(number, "assistant", "", data, moment, stream="x")
             if isinstance(call_id, str) and key:
-                self.s["calls"][call_id] = key
+                self.calls[call_id] = key
         elif itype in ("function_call_output", "custom_tool_call_output", "local_shell_call_output"):
             output = payload.get("output")
             if isinstance(output, dict) and "content" in output:
@@ -288,10 +331,9 @@ class CodexParser:
         message = ParsedMessage(key, parent, role, content, moment, data)
         self.new.append(message)
         self.by_key[key] = message
-        self.s["parents"][key] = parent
         self.s["tail"] = key
         if role == "user" and not data.get("kind"):
-            self.s["turns"].append(key)
+            self.s["turns"].append([key, parent])
             if self.s["title"] is None:
                 self.s["title"] = _typed_title(content)
         elif role == "assistant" and self.s.get("reply_title") is None and content.strip():
@@ -300,7 +342,7 @@ class CodexParser:
         return key
 
     def finish(self) -> list[ParsedThread]:
-        if not self.new and not self.s["tail"]:
+        if not self.new and not self.s["tail"] and not self.patches:
             return []
         meta = self.s["meta"]
         parsed = ParsedThread(
@@ -316,6 +358,7 @@ class CodexParser:
             input_tokens=self.s["tokens"][0],
             output_tokens=self.s["tokens"][1],
             import_data={"file": self.name, "lines": [self.first_line, self.last_line]} if self.lines else {},
+            patches=list(self.patches.items()),
         )
         if self.s["parent"]:
             parsed.parent_thread_key = self.s["parent"]

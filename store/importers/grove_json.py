@@ -13,18 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from ..models import EventKind
-from ..bulk import ParsedCheckpoint, ParsedEvent, ParsedMessage, ParsedThread
-from .lines import LineError, parse_time
+from ..parsed import ParsedCheckpoint, ParsedEvent, ParsedMessage, ParsedThread
+from ..sources import Source
+from .lines import LineError
+from .values import parse_time
 
-FORMAT = "grove"
+FORMAT = Source.GROVE
 _EVENT_KINDS = {k.value for k in EventKind}
 VERSION = 1
 
 
-def _time(value: Any) -> datetime | None:
-    """An ISO time Grove can store (naive: UTC), or None (see lines.parse_time)."""
-    return parse_time(value)
-
+_time = parse_time  # the importers' one timestamp parser
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
@@ -118,7 +117,7 @@ def parse_thread(path: Path, doc: dict[str, Any], errors: list[LineError]) -> Pa
     fork_link = _dict(lineage.get("forked_from"))
     status = thread.get("status")
     return ParsedThread(
-        source=thread.get("source") if isinstance(thread.get("source"), str) else "grove",
+        source=thread.get("source") if isinstance(thread.get("source"), str) else Source.GROVE,
         source_key=key,
         messages=messages,
         title=thread.get("title") if isinstance(thread.get("title"), str) else None,

@@ -13,19 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
-import re
 import sqlite3
 import stat
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..bulk import FileRecord
+from ..parsed import FileRecord
 
 HEAD_BYTES = 4096
 MAX_LINE_BYTES = 64 * 1024 * 1024
@@ -110,15 +106,6 @@ class LineError:
         return {"file": self.file, "line": self.line, "reason": self.reason}
 
 
-#: The version of each importer's rules. Raise it when a change alters what an already imported
-#: file becomes (its tree, kinds, titles): each file read by an older version is read again on the
-#: next import and its threads rebuilt (`bulk.ParsedThread.rebuild`).
-#: claude-code 1: commands, bash mode and caveats linearised, not branches (issue 8).
-#: codex 1: reasoning summaries written as kind `thinking` (was `reasoning`).
-#: codex 2: a prompt from the IDE extension is titled by its request, not its file list.
-PARSER_VERSIONS = {"claude-code": 1, "codex": 2, "chatgpt": 0, "grove": 0}
-
-
 @dataclass
 class ReadPlan:
     """Where to start reading a file, with the parser state saved by the last import."""
@@ -138,10 +125,15 @@ class ReadPlan:
     the same name in another folder owns that key); None: the parser's own, from the name."""
     reparse: bool = False
     """Read again from the start because older importer rules read it: its threads are rebuilt."""
+    version: int = 0
+    """The version of the format's rules reading it now (`registry.Format.version`)."""
+    database: str | None = None
+    """The database file a line parser reads its older memory back from (`memory.Recall`);
+    None for an in-memory database, whose parsers keep all of it in the saved state."""
 
 
 def load_records(conn: sqlite3.Connection, paths: list[str]) -> dict[str, tuple[Any, ...]]:
-    """The `import_files` rows of many paths at once, by path (run with `Store.run_read`)."""
+    """The `import_files` rows of many paths at once, by path (run with `store._session.read`)."""
     found: dict[str, tuple[Any, ...]] = {}
     for i in range(0, len(paths), 500):
         chunk = paths[i : i + 500]
@@ -197,7 +189,7 @@ def _mark_length(mark: str) -> int:
         return 0
 
 
-def plan(path: Path, row: tuple[Any, ...] | None, fmt: str, st: os.stat_result | None = None) -> ReadPlan:
+def plan(path: Path, row: tuple[Any, ...] | None, fmt: str, st: os.stat_result | None = None, version: int = 0) -> ReadPlan:
     """Decide where to read `path` from, given its stored `import_files` row (and its stat).
 
     Unchanged (not opened) only when size, mtime_ns and offset all match. Otherwise the file
@@ -206,15 +198,15 @@ def plan(path: Path, row: tuple[Any, ...] | None, fmt: str, st: os.stat_result |
     """
     if st is None:
         st = path.stat()
-    p = ReadPlan(str(path), st.st_size, st.st_mtime, mtime_ns=st.st_mtime_ns)
+    p = ReadPlan(str(path), st.st_size, st.st_mtime, mtime_ns=st.st_mtime_ns, version=version)
     if row is None:
         return p
-    size, mtime, offset, line_count, head_hash, state, old_fmt, version = row
+    size, mtime, offset, line_count, head_hash, state, old_fmt, old_version = row
     head_mark, tail_mark, stored_ns = split_marks(head_hash)
     if old_fmt != fmt:
         p.restarted = True
         return p
-    if version < PARSER_VERSIONS.get(fmt, 0):
+    if old_version < version:
         p.restarted = p.reparse = True
         return p
     same_time = stored_ns == st.st_mtime_ns if stored_ns is not None else mtime == st.st_mtime
@@ -377,7 +369,7 @@ class LineReader:
             line_count=self.line_count,
             head_hash=marks(head_hash, tail, self.plan.mtime_ns),
             state=state,
-            parser_version=PARSER_VERSIONS.get(fmt, 0),
+            parser_version=self.plan.version,
         )
 
 
@@ -398,153 +390,3 @@ def decode_line(raw: bytes, path: str, number: int, errors: list[LineError]) -> 
         errors.append(LineError(path, number, f"not a JSON object (a {type(obj).__name__})"))
         return None
     return obj
-
-
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
-"""A JSON `\\ud800`..`\\udfff` escape in raw bytes (may also match an escaped backslash
-followed by "ud8..": that only costs a needless scrub)."""
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def has_surrogate_escape(raw: bytes) -> bool:
-    """Whether raw JSON may decode to a string with a lone surrogate (cheap; rarely true)."""
-    return b"\\u" in raw and _SURROGATE_ESCAPE.search(raw) is not None
-
-
-def scrub_surrogates(value: Any) -> Any:
-    """`value` with each lone UTF-16 surrogate in its strings (keys too) replaced by U+FFFD.
-
-    JSON allows a `\\ud800` escape with no pair (a truncated emoji, fuzzed input), and
-    json.loads returns it as a lone surrogate, which is no valid UTF-8: sqlite3 refuses to
-    bind it (UnicodeEncodeError) and the whole file's transaction would fail. U+FFFD keeps
-    the rest of the text readable and searchable, the way invalid bytes are shown elsewhere.
-    A valid pair (`\\ud83d\\ude00`) was already joined into one character by the decoder.
-    """
-    if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {scrub_surrogates(k): scrub_surrogates(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [scrub_surrogates(v) for v in value]
-    return value
-
-
-def file_size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
-
-
-# ---------------------------------------------------------------------- numbers and times SQLite cannot hold
-
-MAX_SQLITE_INT = 2**63 - 1
-_RISKY_NUMBER = re.compile(rb"[:\[,]\s*-?(?:\d{19}|NaN|Infinity|\d+(?:\.\d+)?[eE]\+?\d{3})")
-"""A JSON number token (after `:`, `[` or `,`) that may decode to an int past SQLite's 64
-bits or to a non-finite float: scanned for once per whole-file document (a match inside a
-string only costs a needless walk). JSONL lines are not scanned (that would cost a tenth of
-the import's time): their parsers read numbers through `count_int` and times through
-`parse_time`, which note what they refuse for the line being fed (see `rejected`)."""
-_RISKY_YEAR = re.compile(rb'"[+-]?(?:0001|9999)-')
-"""A timestamp in year 1 or 9999: with a UTC offset it may fall outside datetime's range."""
-
-_refusals = threading.local()
-
-
-def rejected() -> list[str]:
-    """This thread's list of values `count_int` and `parse_time` refused since it was last
-    cleared: the line loop reports them as one problem of the line it just fed."""
-    items: list[str] | None = getattr(_refusals, "items", None)
-    if items is None:
-        items = _refusals.items = []
-    return items
-
-
-def count_int(value: Any) -> int:
-    """A count (tokens…) read from a line: an int (not a bool), else 0; one past SQLite's
-    64 bits is clamped to its range and noted in `rejected`."""
-    if not isinstance(value, int) or isinstance(value, bool):
-        return 0
-    if -MAX_SQLITE_INT - 1 <= value <= MAX_SQLITE_INT:
-        return value
-    clamped = MAX_SQLITE_INT if value > 0 else -MAX_SQLITE_INT - 1
-    rejected().append(f"the number {_digits(value)} is out of range; counted as {clamped}")
-    return clamped
-
-
-def may_hold_unsafe_number(raw: bytes) -> bool:
-    return _RISKY_NUMBER.search(raw) is not None
-
-
-def safe_numbers(value: Any, found: list[str]) -> Any:
-    """`value` with each int SQLite cannot hold clamped to its range and each NaN/Infinity
-    replaced by None; what was changed is described in `found`."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        if -MAX_SQLITE_INT - 1 <= value <= MAX_SQLITE_INT:
-            return value
-        clamped = MAX_SQLITE_INT if value > 0 else -MAX_SQLITE_INT - 1
-        found.append(f"the number {_digits(value)} is out of range; stored as {clamped}")
-        return clamped
-    if isinstance(value, float):
-        if math.isfinite(value):
-            return value
-        found.append(f"the number {value} is not valid JSON; stored as null")
-        return None
-    if isinstance(value, dict):
-        return {k: safe_numbers(v, found) for k, v in value.items()}
-    if isinstance(value, list):
-        return [safe_numbers(v, found) for v in value]
-    return value
-
-
-def _digits(value: int) -> str:
-    text = str(value) if value.bit_length() < 4000 else f"{'-' if value < 0 else ''}with {value.bit_length()} bits"
-    return text if len(text) <= 40 else text[:20] + "…" + text[-5:]
-
-
-def number_problem(found: list[str]) -> str:
-    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-    return found[0] + more
-
-
-def parse_time(value: Any) -> datetime | None:
-    """An ISO-8601 time (naive: UTC) that Grove can store, or None (not a time, or out of
-    range: before year 1 or after 9999 once in UTC)."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    try:
-        moment.astimezone(timezone.utc)
-    except OverflowError:
-        rejected().append(f"the time {value[:40]} is out of range (before year 1 or after 9999 in UTC); not used")
-        return None
-    return moment
-
-
-def may_hold_unsafe_time(raw: bytes) -> bool:
-    return _RISKY_YEAR.search(raw) is not None
-
-
-def unsafe_times(value: Any, found: list[str]) -> None:
-    """Describe in `found` each ISO time in `value` that falls outside datetime's range in UTC."""
-    if isinstance(value, str):
-        if value[:5].lstrip("+-") in ("0001-", "9999-") or value[:4] in ("0001", "9999"):
-            try:
-                moment = datetime.fromisoformat(value)
-            except ValueError:
-                return
-            if moment.tzinfo is not None and parse_time(value) is None:
-                found.append(f"the time {value[:40]} is out of range (before year 1 or after 9999 in UTC); not used")
-    elif isinstance(value, dict):
-        for v in value.values():
-            unsafe_times(v, found)
-    elif isinstance(value, list):
-        for v in value:
-            unsafe_times(v, found)

@@ -58,7 +58,7 @@ async def test_a_full_disk_is_retried_not_fatal(tmp_path: Path) -> None:
 
 
 async def test_a_full_disk_during_final_indexing_reports_the_cause(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import store.importers as importers
+    from store.importers import pipeline as importers
     from store.importers import import_paths
 
     real_finish = importers._finish

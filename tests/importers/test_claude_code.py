@@ -379,7 +379,7 @@ async def test_compaction_replay_is_not_a_branch(store: Store, tmp_path: Path) -
 
 
 def test_prompt_title_skips_tag_blocks_commands_and_caveats() -> None:
-    from store.importers.claude_code import _prompt_title
+    from store.importers.claude_code_entries import prompt_title as _prompt_title
 
     assert _prompt_title("<ide_selection>x = 1</ide_selection>\n<system-reminder>r</system-reminder>\nRename x\nplease") == "Rename x"
     assert _prompt_title("<command-name>/clear</command-name>\n<command-args></command-args>") is None

@@ -41,7 +41,7 @@ def _refuse(raw: bytes, **_: object) -> object:
 
 
 async def test_lines_import_as_json_loads_alone_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import store.importers as importers
+    from store.importers import parsing as importers
 
     tricky = tmp_path / "tricky.jsonl"
     tricky.write_bytes(b"\n".join(TRICKY[:-1]) + b"\n" + (CLAUDE / "dag_simple.jsonl").read_bytes())

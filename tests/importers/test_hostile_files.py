@@ -161,7 +161,7 @@ async def test_a_line_without_end_is_bounded(store: Store, tmp_path: Path, monke
 
 
 async def test_a_document_past_its_bound_is_one_problem(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import store.importers as importers
+    from store.importers import parsing as importers
 
     monkeypatch.setattr(importers, "MAX_DOCUMENT_BYTES", 100)
     target = tmp_path / "conversations.json"

@@ -129,3 +129,34 @@ async def test_a_file_that_cannot_be_written_does_not_stop_the_others(store: Sto
     thread = await only_thread(store)
     assert (await store.path(thread.id))[0].content == f"fine {BAD}{BAD}"
     await assert_invariants(store)
+
+
+async def test_a_file_failing_after_its_rows_are_written_rolls_back_alone(store: Store, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The files of a chunk share one write transaction, each in its own savepoint: a file
+    whose write fails half way leaves nothing behind, and the files around it are committed."""
+    from store import bulk
+
+    files = [
+        _jsonl(tmp_path / f"{name}.jsonl", [_claude("u1", None, "user", f"{name} words {LONE_HIGH}", 0)])
+        for name in ("first", "bad", "last")
+    ]
+    real = bulk.write_file
+
+    def failing_late(conn, threads, record, *args):  # type: ignore[no-untyped-def]
+        results = real(conn, threads, record, *args)  # its thread, messages and import_files row are in
+        if record is not None and record.path.endswith("bad.jsonl"):
+            raise ValueError("refused after writing")
+        return results
+
+    monkeypatch.setattr(bulk, "write_file", failing_late)
+    report = await import_paths(store, files, format="claude-code")
+    assert [(Path(e.file).name, e.reason) for e in report.errors] == [
+        ("bad.jsonl", "could not be written: ValueError: refused after writing")
+    ]
+    assert sorted(t.title.split()[0] for t in await store.list_threads(limit=10)) == ["first", "last"]
+    assert [h.snippet for h in await store.search("bad")] == []
+    await assert_invariants(store)
+    # Its import_files row was rolled back with it: the next import reads it again.
+    monkeypatch.setattr(bulk, "write_file", real)
+    again = await import_paths(store, files, format="claude-code")
+    assert (again.messages, again.errors) == (1, [])

@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from typing import NoReturn
 
+from store import Source
+from store.sources import AGENT_NAMES
 from tui.paths import DB_ENV, default_db_path
 
 PROG = "grove"
@@ -45,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = command("import", "import sessions (default: ~/.claude/projects and ~/.codex/sessions)")
-    p.add_argument("--format", default="auto", choices=["auto", "claude-code", "codex", "chatgpt", "grove"])
+    p.add_argument("--format", default="auto", choices=["auto", *Source])
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to import")
     p = command("watch", "keep importing sessions as agents write them (default: the standard folders)", json_flag=False)
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to follow")
@@ -95,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("resume", "continue a thread's path in Claude Code or Codex: written as a new session of the agent")
     p.add_argument("thread", type=int, metavar="THREAD")
     p.add_argument("--message", type=int, metavar="M", help="end the path at this message (default: the head)")
-    p.add_argument("--agent", choices=["claude-code", "codex"], help="default: the thread's own agent, else claude-code")
+    p.add_argument("--agent", choices=list(AGENT_NAMES), help="default: the thread's own agent, else claude-code")
     p.add_argument("--exec", action="store_true", help="run the agent now, in the thread's folder")
     p = command("compare", "two messages side by side from where their paths part (forks followed)")
     p.add_argument("a", type=int, metavar="A")

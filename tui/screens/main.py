@@ -30,7 +30,7 @@ from textual.widgets import Footer, TabbedContent, TabPane
 from textual.worker import WorkerState
 
 from store import payloads
-from store import Checkpoint, Event, Message, Role, Store, StoreError, Thread, ThreadStatus
+from store import Checkpoint, Event, Message, Role, Source, Store, StoreError, Thread, ThreadStatus
 
 from ..notify import literal
 from ..safe_text import clean_line
@@ -46,7 +46,7 @@ from .modals import Composed, ComposerScreen, ConfirmScreen, HandOffChoice, Hand
 from .welcome import WelcomeScreen
 
 STATUS_FILTERS: tuple[ThreadStatus | None, ...] = (None, *ThreadStatus)
-SOURCE_FILTERS: tuple[str | None, ...] = (None, "claude-code", "codex", "chatgpt", "grove")
+SOURCE_FILTERS: tuple[str | None, ...] = (None, *Source)
 ARCHIVE_FILTERS = ("hide", "include", "only")
 STATUS_CYCLE = tuple(ThreadStatus)
 SIDE_TABS = ("tab-tree", "tab-timeline", "tab-checkpoints")

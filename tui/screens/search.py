@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from store import Role, Store
+from store import Role, Source, Store
 
 from ..widgets.search_results import MessageResult, Result, SearchResults, ThreadResult
 from ..key_hold import release_after_focus
@@ -26,7 +26,7 @@ from ..workers import ReportsWorkerFailures
 
 PAGE = 50
 ROLES: tuple[Role | None, ...] = (None, Role.USER, Role.ASSISTANT, Role.TOOL, Role.SYSTEM)
-SOURCES: tuple[str | None, ...] = (None, "claude-code", "codex", "chatgpt", "grove")
+SOURCES: tuple[str | None, ...] = (None, *Source)
 
 
 @dataclass(frozen=True)

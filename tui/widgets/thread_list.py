@@ -25,7 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store import payloads
-from store import Thread, ThreadStatus
+from store import Source, Thread, ThreadStatus
 
 from ..safe_text import clean_line
 from ..timefmt import relative_time
@@ -40,7 +40,7 @@ STATUS_GLYPHS: dict[ThreadStatus, str] = {
     ThreadStatus.FAILED: "✗",
     ThreadStatus.CANCELLED: "⊘",
 }
-SOURCE_TAGS = {"claude-code": "claude", "codex": "codex", "chatgpt": "chatgpt", "grove": "grove"}
+SOURCE_TAGS: dict[str, str] = {source: source.value.removesuffix("-code") for source in Source}
 
 
 @dataclass(frozen=True)

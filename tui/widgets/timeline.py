@@ -26,6 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store import Event, EventKind, Thread
+from store.sources import AGENT_NAMES
 
 from ..safe_text import clean_line
 from .lines import highlight
@@ -131,7 +132,7 @@ def describe(event: Event) -> str:
             text += f" · {head_move(event)}"
         return text
     if kind is EventKind.HANDED_OFF:
-        agent = {"claude-code": "Claude Code", "codex": "Codex"}.get(str(data.get("agent")), clean_line(str(data.get("agent"))))
+        agent = AGENT_NAMES.get(str(data.get("agent")), clean_line(str(data.get("agent"))))
         return f"to {agent} at #{_id(event.message_id)} · session {clean_line(str(data.get('session_id', '')))[:8]}"
     if kind is EventKind.IMPORTED:
         counts = [f"{k} {v}" for k, v in data.items() if isinstance(v, int) and not isinstance(v, bool)]
