@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Region
 from textual.content import Content
@@ -32,6 +32,7 @@ from textual.worker import WorkerState
 from store import payloads
 from store import Checkpoint, Event, Message, Role, Store, StoreError, Thread, ThreadStatus
 
+from ..actions import PaletteTarget, bindings
 from ..notify import literal
 from ..safe_text import clean_line
 from ..thread_model import ThreadView, first_words, grown_view, view_of
@@ -97,40 +98,10 @@ def fit_panes(width: int, threads: bool, side: bool, keep: str | None) -> tuple[
     return threads, side
 
 
-class MainScreen(ReportsWorkerFailures, Screen[None]):
+class MainScreen(PaletteTarget, ReportsWorkerFailures, Screen[None]):
     """The four panes and every action on threads and messages."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "focus_pane(1)", "Next pane", show=False, priority=True, id="main.next_pane"),
-        Binding("shift+tab", "focus_pane(-1)", "Previous pane", show=False, priority=True, id="main.previous_pane"),
-        Binding("q", "app.quit", "Quit", id="main.quit"),
-        Binding("question_mark", "help", "Keys", id="main.help"),
-        Binding("slash", "search", "Search", id="main.search"),
-        Binding("f", "fork", "Fork", id="main.fork"),
-        Binding("e", "edit", "Edit", id="main.edit"),
-        Binding("b", "branch", "Branch", id="main.branch"),
-        Binding("r", "rewind", "Rewind", id="main.rewind"),
-        Binding("left_square_bracket", "sibling(-1)", "Prev sibling", show=False, id="main.sibling_previous"),
-        Binding("right_square_bracket", "sibling(1)", "Next sibling", show=False, id="main.sibling_next"),
-        Binding("c", "checkpoint", "Checkpoint", id="main.checkpoint"),
-        Binding("u", "undo", "Undo", id="main.undo"),
-        Binding("a", "archive", "Archive", show=False, id="main.archive"),
-        Binding("n", "new_thread", "New", show=False, id="main.new_thread"),
-        Binding("R", "rename_thread", "Rename", show=False, id="main.rename_thread"),
-        Binding("D", "delete_thread", "Delete thread", show=False, id="main.delete_thread"),
-        Binding("s", "cycle_status", "Status", show=False, id="main.status"),
-        Binding("1", "cycle_filter('status')", "Filter status", show=False, id="main.filter_status"),
-        Binding("2", "cycle_filter('source')", "Filter source", show=False, id="main.filter_source"),
-        Binding("3", "cycle_filter('archived')", "Filter archived", show=False, id="main.filter_archived"),
-        Binding("P", "pick_project", "Filter project", show=False, id="main.filter_project"),
-        Binding("v", "next_tab", "Side tab", show=False, id="main.side_tab"),
-        Binding("p", "toggle_side", "Side pane", show=False, id="main.toggle_side"),
-        Binding("l", "toggle_threads", "Thread pane", show=False, id="main.toggle_threads"),
-        Binding("i", "import_sessions", "Import", show=False, id="main.import"),
-        Binding("o", "continue_in_agent", "Continue in agent", show=False, id="main.continue_in_agent"),
-        Binding("m", "mark", "Mark", show=False, id="main.mark"),
-        Binding("equals_sign", "compare", "Compare with mark", show=False, id="main.compare"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("main")
 
     def __init__(
         self,
@@ -596,9 +567,7 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
 
     def action_help(self) -> None:
         """Show every key."""
-        from ..app import key_groups
-
-        self.app.push_screen(HelpScreen(key_groups(), dict(getattr(self.app, "_keymap", {}) or {})))
+        self.app.push_screen(HelpScreen(dict(getattr(self.app, "user_keys", {}))))
 
     # ------------------------------------------------------------------ opening
 

@@ -23,7 +23,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message as TextualMessage
@@ -33,6 +33,7 @@ from textual.strip import Strip
 
 from store import Message, Thread
 
+from ..actions import bindings
 from ..thread_model import Children, Run, build_runs, first_words, names_a_run
 from .cursor import CursorKeys
 from .lines import highlight, one_line
@@ -66,13 +67,7 @@ class BranchTree(CursorKeys, ScrollView, can_focus=True):
     BranchTree > .branch-tree--empty { color: $text-muted; text-style: italic; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Next branch", show=False, id="tree.next"),
-        Binding("up,k", "cursor_up", "Previous branch", show=False, id="tree.previous"),
-        Binding("home,g", "cursor_first", "First", show=False, id="tree.first"),
-        Binding("end,G", "cursor_last", "Last", show=False, id="tree.last"),
-        Binding("enter", "choose", "Move head here", id="tree.choose"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("tree")
 
     cursor: reactive[int] = reactive(0, init=False)
     """Index in `runs` of the selected run."""

@@ -21,7 +21,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message as TextualMessage
@@ -31,6 +31,7 @@ from textual.strip import Strip
 
 from store import Checkpoint, CheckpointKind, Message, Thread
 
+from ..actions import bindings
 from ..safe_text import clean_line
 from ..thread_model import first_words
 from .lines import highlight
@@ -89,15 +90,7 @@ class CheckpointList(CursorKeys, ScrollView, can_focus=True):
     CheckpointList > .checkpoint-list--empty { color: $text-muted; text-style: italic; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Next checkpoint", show=False, id="checkpoints.next"),
-        Binding("up,k", "cursor_up", "Previous checkpoint", show=False, id="checkpoints.previous"),
-        Binding("home,g", "cursor_first", "First checkpoint", show=False, id="checkpoints.first"),
-        Binding("end,G", "cursor_last", "Last checkpoint", show=False, id="checkpoints.last"),
-        Binding("enter", "restore", "Restore", id="checkpoints.restore"),
-        Binding("b", "branch", "Branch", id="checkpoints.branch"),
-        Binding("d", "delete", "Delete", id="checkpoints.delete"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("checkpoints")
 
     cursor: reactive[int] = reactive(0, init=False)
     """Index in `checkpoints` of the selected checkpoint."""

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message as TextualMessage
@@ -27,6 +27,7 @@ from textual.strip import Strip
 from store import payloads
 from store import Thread, ThreadStatus
 
+from ..actions import bindings
 from ..safe_text import clean_line
 from ..timefmt import relative_time
 from .cursor import CursorKeys
@@ -108,15 +109,7 @@ class ThreadList(CursorKeys, ScrollView, can_focus=True):
     ThreadList > .thread-list--empty { color: $text-muted; text-style: italic; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Next thread", show=False, id="threads.next"),
-        Binding("up,k", "cursor_up", "Previous thread", show=False, id="threads.previous"),
-        Binding("home,g", "cursor_first", "First thread", show=False, id="threads.first"),
-        Binding("end,G", "cursor_last", "Last thread", show=False, id="threads.last"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="threads.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="threads.page_up"),
-        Binding("enter", "choose", "Open", id="threads.open"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("threads")
 
     cursor: reactive[int] = reactive(0, init=False)
     """Index in `rows` of the thread under the cursor."""

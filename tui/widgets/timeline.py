@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message as TextualMessage
@@ -27,6 +27,7 @@ from textual.strip import Strip
 
 from store import Event, EventKind, Thread
 
+from ..actions import bindings
 from ..safe_text import clean_line
 from .lines import highlight
 from .sizing import set_virtual_size
@@ -180,16 +181,7 @@ class Timeline(CursorKeys, ScrollView, can_focus=True):
     Timeline > .timeline--empty { color: $text-muted; text-style: italic; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Next event", show=False, id="timeline.next"),
-        Binding("up,k", "cursor_up", "Previous event", show=False, id="timeline.previous"),
-        Binding("home,g", "cursor_first", "First event", show=False, id="timeline.first"),
-        Binding("end,G", "cursor_last", "Last event", show=False, id="timeline.last"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="timeline.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="timeline.page_up"),
-        Binding("enter", "choose", "Jump here", id="timeline.choose"),
-        Binding("t", "toggle_time", "Time format", id="timeline.toggle_time"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("timeline")
 
     cursor: reactive[int] = reactive(0, init=False)
     """Index in `events` of the selected event."""
@@ -274,13 +266,9 @@ class Timeline(CursorKeys, ScrollView, can_focus=True):
     def cursor_count(self) -> int:
         return len(self._events)
 
-    def action_page_down(self) -> None:
-        """Move the cursor a page down."""
-        self.move_cursor_by(max(1, self.size.height - 1))
-
-    def action_page_up(self) -> None:
-        """Move the cursor a page up."""
-        self.move_cursor_by(-max(1, self.size.height - 1))
+    def action_page(self, direction: int) -> None:
+        """A screen further down (or up)."""
+        self.move_cursor_by(max(1, self.size.height - 1) * direction)
 
     def action_choose(self) -> None:
         """Ask the app to jump to the state the selected event led to."""

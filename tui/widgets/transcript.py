@@ -28,7 +28,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message as TextualMessage
@@ -40,6 +40,7 @@ from store import Message, MessageStatus, Thread
 from store import payloads
 from store.payloads import copied_from
 
+from ..actions import bindings
 from ..safe_text import clean_line
 from ..thread_model import SiblingInfo
 from .lines import highlight, one_line
@@ -92,17 +93,7 @@ class Transcript(ScrollView, can_focus=True):
     Transcript > .transcript--empty { color: $text-muted; text-style: italic; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Next message", show=False, id="transcript.next"),
-        Binding("up,k", "cursor_up", "Previous message", show=False, id="transcript.previous"),
-        Binding("home,g", "cursor_first", "First message", show=False, id="transcript.first"),
-        Binding("end,G", "cursor_last", "Last message", show=False, id="transcript.last"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="transcript.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="transcript.page_up"),
-        Binding("enter,space", "open", "Expand", id="transcript.toggle"),
-        Binding("left", "screen.sibling(-1)", "Previous sibling", show=False, id="transcript.sibling_previous"),
-        Binding("right", "screen.sibling(1)", "Next sibling", show=False, id="transcript.sibling_next"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("transcript")
 
     cursor: reactive[int] = reactive(0, init=False)
     """Index in `path` of the selected message."""
