@@ -137,7 +137,7 @@ ACTIONS: tuple[Action, ...] = (
     *_nav("timeline", "event"),
     Action("timeline.choose", "enter", "choose", "Jump here", "timeline", show=True),
     Action("timeline.toggle_time", "t", "toggle_time", "Time format", "timeline", show=True),
-    *_nav("checkpoints", "checkpoint", paging=False),
+    *_nav("checkpoints", "checkpoint"),
     Action("checkpoints.restore", "enter", "restore", "Restore", "checkpoints", show=True),
     Action("checkpoints.branch", "b", "branch", "Branch", "checkpoints", show=True),
     Action("checkpoints.delete", "d", "delete", "Delete", "checkpoints", show=True),
