@@ -48,6 +48,12 @@ class FlowHost(StoreOps, Screen[None]):
         """Read the thread list again (the screen's worker), the cursor on `select_id`."""
         raise NotImplementedError
 
+    def load_thread(
+        self, thread_id: int, select_id: int | None = None, select_index: int | None = None, focus: bool = False
+    ) -> object:
+        """Open a thread in the pane (the pane's worker: bench/app.py times it)."""
+        return self.pane.load_thread(thread_id, select_id=select_id, select_index=select_index, focus=focus)
+
     def reload(self, thread_id: int, *, select_id: int | None = None, select_index: int | None = None, focus: bool = False) -> None:
         """Show the thread again (selecting a message) and bring the thread list up to date."""
         self.pane.load_thread(thread_id, select_id=select_id, select_index=select_index, focus=focus)

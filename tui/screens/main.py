@@ -13,7 +13,6 @@ import asyncio
 import time
 from collections.abc import Callable
 from datetime import datetime, tzinfo
-from functools import partial
 from typing import Any, ClassVar
 
 from textual import on, work
