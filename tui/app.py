@@ -12,31 +12,23 @@ import asyncio
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
 from textual import work
 from textual.app import App
-from textual.binding import Binding, BindingType
 from textual.worker import Worker
 
 from store import Store, StoreError
 from store.follow import DatabaseGone, FollowChange, Follower
 
+from .actions import bindings
 from .commands import GroveCommands
 from .key_hold import KeyHold
 from .notify import literal
 from .workers import report_worker_state
 from .screens.main import MainScreen
-from .screens.modals import ComposerScreen, ConfirmScreen, HandOffScreen, PromptScreen
-from .screens.compare import CompareScreen
-from .widgets.branch_tree import BranchTree
-from .widgets.compare_view import CompareView
-from .widgets.checkpoint_list import CheckpointList
-from .widgets.thread_list import ThreadList
-from .widgets.timeline import Timeline
-from .widgets.transcript import Transcript
 
 Clock = Callable[[], datetime]
 
@@ -45,33 +37,13 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def key_groups() -> list[tuple[str, list[BindingType]]]:
-    """Every binding of the app by where it works: what the help screen lists."""
-    anywhere: list[BindingType] = [*GroveApp.BINDINGS, *MainScreen.BINDINGS]
-    return [
-        ("Anywhere", anywhere),
-        ("Threads", list(ThreadList.BINDINGS)),
-        ("Transcript", list(Transcript.BINDINGS)),
-        ("Tree", list(BranchTree.BINDINGS)),
-        ("Timeline", list(Timeline.BINDINGS)),
-        ("Checkpoints", list(CheckpointList.BINDINGS)),
-        ("Composer", list(ComposerScreen.BINDINGS)),
-        ("Confirmations", list(ConfirmScreen.BINDINGS)),
-        ("Continue in an agent", list(HandOffScreen.BINDINGS)),
-        ("Prompts", list(PromptScreen.BINDINGS)),
-        ("Compare", [*CompareScreen.BINDINGS, *CompareView.BINDINGS]),
-    ]
-
-
 class GroveApp(KeyHold):
     """Browse, fork, rewind and checkpoint branching AI conversations."""
 
     CSS_PATH = "grove.tcss"
     TITLE = "Grove"
     COMMANDS = App.COMMANDS | {GroveCommands}
-    BINDINGS = [
-        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.command_palette"),
-    ]
+    BINDINGS = bindings("app")
 
     def __init__(
         self,
@@ -120,6 +92,8 @@ class GroveApp(KeyHold):
         self._follow_stop = asyncio.Event()
         self.config = config
         """The config file the keymap came from (None: the default keys)."""
+        self.user_keys: dict[str, str] = {}
+        """Binding id → keys the user set (config.toml [keymap] or `set_keymap`)."""
 
     async def on_mount(self) -> None:
         self._apply_keymap()
@@ -140,6 +114,11 @@ class GroveApp(KeyHold):
         )
         if self.follow:
             self.follow_sessions()
+
+    def set_keymap(self, keymap: Mapping[str, str]) -> None:
+        """Remap bindings by id; the help screen shows the keys in effect (`user_keys`)."""
+        super().set_keymap(keymap)
+        self.user_keys = dict(keymap)
 
     def _apply_keymap(self) -> None:
         """The user's keys from the config file; what cannot be used is one notification each."""
@@ -260,4 +239,4 @@ def run(db_path: Path | str | None, *, demo: bool = False, follow: bool = False)
     return app.return_code or 0
 
 
-__all__ = ["GroveApp", "key_groups", "run"]
+__all__ = ["GroveApp", "run"]

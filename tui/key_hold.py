@@ -18,20 +18,8 @@ from textual import events
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
-DIALOG_BINDINGS = frozenset(
-    {
-        "main.fork",
-        "main.edit",
-        "main.checkpoint",
-        "main.rewind",
-        "main.new_thread",
-        "main.continue_in_agent",
-        "main.search",
-        "main.rename_thread",
-        "main.delete_thread",
-    }
-)
-"""Ids of the bindings whose action opens a dialog with its own keys."""
+from .actions import DIALOG_BINDINGS  # the actions marked opens_dialog
+
 
 
 class KeyHold(App[None]):

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from platformdirs import user_config_path
-from textual.binding import Binding, BindingType
+from textual.binding import Binding
+
+from .actions import keyed_actions
 
 CONFIG_ENV = "GROVE_CONFIG"
 
@@ -51,17 +53,8 @@ class Keymap:
 
 
 def all_bindings() -> list[tuple[str, Binding]]:
-    """(where it applies, binding) of every binding with an id, in help order."""
-    from .app import key_groups  # the screens import this module's users; read them late
-
-    out: list[tuple[str, Binding]] = []
-    for where, bindings in key_groups():
-        out += [(where, b) for b in _bindings(bindings) if b.id]
-    return out
-
-
-def _bindings(items: list[BindingType]) -> list[Binding]:
-    return [b for b in items if isinstance(b, Binding)]
+    """(where it applies, binding) of every binding, in help order (`tui/actions.py`)."""
+    return [(where, action.binding()) for where, action in keyed_actions()]
 
 
 def load_keymap(path: Path | None = None) -> Keymap:

@@ -9,8 +9,10 @@ with a sentence, never a silent stop or a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from textual import work
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
@@ -41,3 +43,19 @@ class ReportsWorkerFailures:
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker_state(self.app, event)
+
+
+class StoreOps:
+    """The one helper every flow ends with: a short store call in a worker, then what follows.
+
+    A flow asks first (`push_screen(dialog, callback)`), and the callback hands the store
+    call here, so no worker ever waits on a dialog: every worker ends, and tests wait with
+    `app.workers.wait_for_complete()`. A failure is a notification (`report_worker_state`).
+    """
+
+    @work(group="op", exit_on_error=False)
+    async def run_op(self, call: Callable[[], Awaitable[Any]], then: Callable[[Any], object] | None = None) -> None:
+        """Await `call()`, then hand its result to `then`."""
+        result = await call()
+        if then is not None:
+            then(result)

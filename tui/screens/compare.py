@@ -16,7 +16,7 @@ from datetime import tzinfo
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
@@ -25,6 +25,7 @@ from textual.widgets import Footer, Static
 from store import Message, Store, Thread, payloads
 from store.compare import BranchSummary, summarize
 
+from ..actions import bindings
 from .. import figures
 from ..safe_text import clean_line
 from ..widgets.compare_view import CompareView
@@ -73,11 +74,7 @@ class CompareScreen(ReportsWorkerFailures, Screen[Opened | None]):
     #compare-view:focus { border: round $accent; border-title-color: $accent; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", priority=True, id="compare.back"),
-        Binding("a", "open_side('a')", "A as head", id="compare.open_a"),
-        Binding("b", "open_side('b')", "B as head", id="compare.open_b"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("compare")
 
     def __init__(self, store: Store, a_id: int, b_id: int, *, tz: tzinfo | None = None) -> None:
         super().__init__()

@@ -1,28 +1,18 @@
-"""The help screen: every key, generated from the bindings (so a remapped key shows)."""
+"""The help screen: every key, generated from the action registry (a remapped key shows)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding
 from textual.keys import key_to_character
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-
-def _bindings(source: Iterable[BindingType]) -> list[Binding]:
-    found: list[Binding] = []
-    for item in source:
-        if isinstance(item, Binding):
-            found.append(item)
-        else:
-            found.extend(Binding.make_bindings([item]))
-    return found
+from ..actions import keyed_actions
 
 
 def _shown_key(key: str) -> str:
@@ -35,23 +25,20 @@ def _shown_key(key: str) -> str:
     return character if character and character.isprintable() and character != " " else key
 
 
-def key_table(groups: list[tuple[str, list[BindingType]]], keymap: dict[str, str]) -> Table:
-    """A table of (keys, what they do) per group; `keymap` overrides keys by binding id."""
+def key_table(keymap: dict[str, str]) -> Table:
+    """A table of (keys, what they do) per group of `tui/actions.py`; `keymap` overrides keys by id."""
     table = Table.grid(padding=(0, 2))
     table.add_column(justify="right", style="bold")
     table.add_column()
-    for title, bindings in groups:
-        table.add_row(Text(""), Text(""))
-        table.add_row(Text(""), Text(title, style="bold underline"))
-        seen: set[str] = set()
-        for binding in _bindings(bindings):
-            if binding.id and binding.id in seen:
-                continue
-            if binding.id:
-                seen.add(binding.id)
-            keys = keymap.get(binding.id or "", binding.key) if binding.id else binding.key
-            shown = ", ".join(_shown_key(k.strip()) for k in keys.split(","))
-            table.add_row(Text(shown), Text(binding.description or (binding.action if isinstance(binding.action, str) else "")))
+    heading: str | None = None
+    for where, action in keyed_actions():
+        if where != heading:
+            heading = where
+            table.add_row(Text(""), Text(""))
+            table.add_row(Text(""), Text(where, style="bold underline"))
+        keys = keymap.get(action.id, action.keys or "")
+        shown = ", ".join(_shown_key(k.strip()) for k in keys.split(","))
+        table.add_row(Text(shown), Text(action.description))
     return table
 
 
@@ -60,11 +47,10 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close", priority=True, id="help.close")]
 
-    def __init__(self, groups: list[tuple[str, list[BindingType]]], keymap: dict[str, str]) -> None:
+    def __init__(self, keymap: dict[str, str]) -> None:
+        """The keys in effect: the defaults, with `keymap` (binding id → keys) over them."""
         super().__init__()
-        self._groups = groups
-        self._key_overrides = keymap
-        self.table = key_table(groups, keymap)
+        self.table = key_table(keymap)
         """The table of keys the screen shows."""
 
     def compose(self) -> ComposeResult:

@@ -4,11 +4,11 @@ the project picker."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from store import Role
 
+from ..actions import bindings
 from ..key_hold import release_after_focus
 from ..safe_text import clean, clean_line
 
@@ -37,13 +38,8 @@ class Composed:
 class ComposerScreen(ModalScreen[Composed | None]):
     """A multi-line editor for a new message: ctrl+s sends, escape cancels."""
 
-    # Send is not a priority binding: it travels behind the keys still queued for the text
-    # area, so the last keys typed before ctrl+s are in the message (issue 10 item 16).
-    BINDINGS = [
-        Binding("ctrl+s", "send", "Send", id="composer.send"),
-        Binding("escape", "cancel", "Cancel", priority=True, id="composer.cancel"),
-        Binding("ctrl+r", "cycle_role", "Role", priority=True, id="composer.role"),
-    ]
+    # Send is not a priority binding (tui/actions.py): the last keys typed reach the text first.
+    BINDINGS: ClassVar[list[BindingType]] = bindings("composer")
 
     def __init__(self, title: str, *, role: Role = Role.USER, text: str = "", context: str = "", cursor_blink: bool = True) -> None:
         super().__init__()
@@ -93,10 +89,7 @@ class ComposerScreen(ModalScreen[Composed | None]):
 class ConfirmScreen(ModalScreen[bool]):
     """A question with what the move does: y or enter confirms, n or escape cancels."""
 
-    BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", priority=True, id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", priority=True, id="confirm.no"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("confirm")
 
     def __init__(self, title: str, body: str) -> None:
         super().__init__()
@@ -119,7 +112,7 @@ class ConfirmScreen(ModalScreen[bool]):
 class PromptScreen(ModalScreen[str | None]):
     """One line of text (a checkpoint name, a thread title): enter accepts, escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", priority=True, id="prompt.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("prompt")
 
     def __init__(self, title: str, *, placeholder: str = "", value: str = "", cursor_blink: bool = True) -> None:
         super().__init__()
@@ -168,12 +161,7 @@ class HandOffScreen(ModalScreen[HandOffChoice | None]):
     command, a switches between Claude Code and Codex, n or escape cancels (nothing written).
     """
 
-    BINDINGS = [
-        Binding("y,enter", "choose('run')", "Run the agent", priority=True, id="handoff.run"),
-        Binding("c", "choose('copy')", "Copy the command", priority=True, id="handoff.copy"),
-        Binding("a", "switch_agent", "Other agent", priority=True, id="handoff.agent"),
-        Binding("n,escape", "cancel", "Cancel", priority=True, id="handoff.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("handoff")
 
     def __init__(self, prepared: dict[str, Prepared], agent: str) -> None:
         super().__init__()

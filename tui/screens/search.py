@@ -187,9 +187,8 @@ class SearchScreen(ReportsWorkerFailures, ModalScreen[SearchJump | None]):
     # ------------------------------------------------------------------ moving, choosing
 
     def action_move(self, step: int) -> None:
-        results = self.results
-        if results.results:
-            results.cursor = max(0, min(len(results.results) - 1, results.cursor + step))
+        if self.results.results:
+            self.results.move_cursor_by(step)
 
     def action_jump(self) -> None:
         chosen = self.results.selected

@@ -22,25 +22,20 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events
-from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
-from textual.geometry import Region, Size
-from textual.message import Message as TextualMessage
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
+from textual.binding import BindingType
 from textual.strip import Strip
 
 from store import Message, Thread
 
+from ..actions import bindings
 from ..thread_model import Children, Run, build_runs, first_words, names_a_run
-from .cursor import CursorKeys
-from .lines import highlight, one_line
+from .line_list import LineList
+from .lines import one_line
 
 FIRST_WORDS = 8
 
 
-class BranchTree(CursorKeys, ScrollView, can_focus=True):
+class BranchTree(LineList[Run]):
     """The runs of a thread's tree with a cursor; enter moves the head to a run."""
 
     COMPONENT_CLASSES = {
@@ -66,52 +61,54 @@ class BranchTree(CursorKeys, ScrollView, can_focus=True):
     BranchTree > .branch-tree--empty { color: $text-muted; text-style: italic; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Next branch", show=False, id="tree.next"),
-        Binding("up,k", "cursor_up", "Previous branch", show=False, id="tree.previous"),
-        Binding("home,g", "cursor_first", "First", show=False, id="tree.first"),
-        Binding("end,G", "cursor_last", "Last", show=False, id="tree.last"),
-        Binding("enter", "choose", "Move head here", id="tree.choose"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("tree")
 
-    cursor: reactive[int] = reactive(0, init=False)
-    """Index in `runs` of the selected run."""
+    CURSOR_CLASS = "branch-tree--cursor"
+    EMPTY_CLASS = "branch-tree--empty"
 
     @dataclass
-    class RunChosen(TextualMessage):
+    class RunChosen(LineList.Chosen):
         """The user pressed enter on a run: move the head there."""
 
-        branch_tree: BranchTree
-        run: Run
+        @property
+        def branch_tree(self) -> BranchTree:
+            """The tree the run was chosen in."""
+            return self.line_list  # type: ignore[return-value]
 
         @property
-        def control(self) -> BranchTree:
-            """The tree, so `@on(BranchTree.RunChosen, "#selector")` works."""
-            return self.branch_tree
+        def run(self) -> Run:
+            """The chosen run."""
+            return self.item
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._thread: Thread | None = None
-        self._built: list[Run] = []
         self._pending: tuple[list[Message], int | None, Children | None, int | None] | None = None
         """A tree to build when it is first needed: while the pane is hidden it costs nothing."""
-        self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(1024)
+        self.empty_text = "No thread open"
+
+    @property
+    def items(self) -> list[Run]:
+        """The runs, built first if a tree is waiting to be."""
+        if self._pending is not None:
+            self._build()
+        return self._items
 
     @property
     def runs(self) -> list[Run]:
         """The lines of the tree."""
-        return self._runs
-
-    @property
-    def _runs(self) -> list[Run]:
-        if self._pending is not None:
-            self._build()
-        return self._built
+        return self.items
 
     @property
     def selected(self) -> Run | None:
         """The run under the cursor."""
-        return self._runs[self.cursor] if 0 <= self.cursor < len(self._runs) else None
+        return self.selected_item
+
+    def item_key(self, item: Run) -> int:
+        return item.first.id
+
+    def make_chosen(self, item: Run) -> BranchTree.RunChosen:
+        return self.RunChosen(self, item)
 
     def show_tree(
         self, thread: Thread | None, messages: list[Message], children: Children | None = None
@@ -121,13 +118,13 @@ class BranchTree(CursorKeys, ScrollView, can_focus=True):
         same = thread is not None and self._thread is not None and self._thread.id == thread.id
         previous = self.selected if same else None
         self._thread = thread
-        self._built = []
+        self.empty_text = "No thread open" if thread is None else "No messages yet"
         self._pending = (messages, thread.current_leaf_id, children, previous.first.id if previous else None) if thread is not None else None
         if self._pending is None or self.is_on_screen:
             self._build()
         else:  # hidden (another tab, or the side pane folded): built when shown
-            self._cache.clear()
-            self.refresh()
+            self._items = []
+            self.clear_cache()
 
     def extend_tree(self, thread: Thread, messages: list[Message], children: Children, added: list[Message]) -> None:
         """The thread grew under its head by the chain `added`: the head's run gets longer.
@@ -135,88 +132,29 @@ class BranchTree(CursorKeys, ScrollView, can_focus=True):
         The old head was a leaf, so its run ended there and the chain continues it; no
         other line changes, so the tree is not built again (10,000 messages: ~35 ms).
         """
-        at = next((i for i, r in enumerate(self._built) if r.has_head), None) if self._pending is None else None
-        if at is None or self._thread is None or self._thread.id != thread.id or self._built[at].last.id != added[0].parent_id:
+        at = next((i for i, r in enumerate(self._items) if r.has_head), None) if self._pending is None else None
+        if at is None or self._thread is None or self._thread.id != thread.id or self._items[at].last.id != added[0].parent_id:
             self.show_tree(thread, messages, children)
             return
-        run = self._built[at]
+        run = self._items[at]
         self._thread = thread
         named_by = run.named_by or next((m for m in added if names_a_run(m)), None)
-        self._built[at] = replace(run, last=added[-1], count=run.count + len(added), named_by=named_by)
-        self._cache.clear()
-        self.refresh()
+        self.replace_items({at: replace(run, last=added[-1], count=run.count + len(added), named_by=named_by)})
 
     def _build(self) -> None:
         pending, self._pending = self._pending, None
-        if pending is not None:
-            messages, head_id, children, previous_first = pending
-            self._built = build_runs(messages, head_id, children)
-        runs = self._built
-        self._cache.clear()
-        self.virtual_size = Size(self.size.width, max(1, len(runs)))
+        runs = build_runs(pending[0], pending[1], pending[2]) if pending is not None else []
         target = next((i for i, r in enumerate(runs) if r.has_head), 0)
-        if pending is not None and previous_first is not None:
-            target = next((i for i, r in enumerate(runs) if r.first.id == previous_first), target)
-        self.set_reactive(BranchTree.cursor, target)
-        self.call_after_refresh(self._scroll_to_cursor)
-        self.refresh()
+        if pending is not None and pending[3] is not None:
+            target = next((i for i, r in enumerate(runs) if r.first.id == pending[3]), target)
+        self.set_items(runs, fallback=target, keep=False)
 
     def on_show(self) -> None:
         if self._pending is not None:
             self._build()
 
-    @property
-    def cursor_count(self) -> int:
-        return len(self._runs)
-
-    def action_choose(self) -> None:
-        """Ask the app to move the head to the selected run."""
-        if (run := self.selected) is not None:
-            self.post_message(self.RunChosen(self, run))
-
-    def watch_cursor(self, old: int, new: int) -> None:
-        self._scroll_to_cursor()
-        self.refresh()
-
-    def _scroll_to_cursor(self) -> None:
-        self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, force=True, x_axis=False, immediate=True)
-
-    async def _on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        index = offset.y + round(self.scroll_y)
-        if 0 <= index < len(self._runs):
-            if index == self.cursor and event.chain >= 2:
-                self.action_choose()
-            self.cursor = index
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._cache.clear()
-
-    def on_resize(self) -> None:
-        self._cache.clear()
-        self.virtual_size = Size(self.size.width, max(1, len(self._runs)))
-
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width or self.size.width
-        index = y + round(self.scroll_y)
-        if not self._runs:
-            if y == 0:
-                text = "No thread open" if self._thread is None else "No messages yet"
-                return one_line(Text(f" {text}", style=self.get_component_rich_style("branch-tree--empty")), width, self.app.console, self.rich_style)
-            return Strip.blank(width, self.rich_style)
-        if index >= len(self._runs):
-            return Strip.blank(width, self.rich_style)
-        key = (index, width)
-        strip = self._cache.get(key)
-        if strip is None:
-            strip = self._line(self._runs[index], width)
-            self._cache[key] = strip
-        if index == self.cursor:
-            strip = highlight(strip, self.get_component_rich_style("branch-tree--cursor"))
-        return strip
+    def render_item_line(self, item: Run, part: int, width: int, selected: bool) -> Strip:
+        return self._line(item, width)
 
     def _line(self, run: Run, width: int) -> Strip:
         style = self.get_component_rich_style

@@ -20,22 +20,17 @@ from datetime import datetime, timezone
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events
-from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.binding import BindingType
 from textual.message import Message as TextualMessage
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store import Checkpoint, CheckpointKind, Message, Thread
 
+from ..actions import bindings
 from ..safe_text import clean_line
 from ..thread_model import first_words
-from .lines import highlight
 from ..timefmt import relative_time
-from .cursor import CursorKeys
+from .line_list import LineList
 
 Clock = Callable[[], datetime]
 
@@ -49,15 +44,7 @@ MIN_NAME_WIDTH = 8
 """A name is cut to make room for kind and age only down to this many cells."""
 
 
-@dataclass(frozen=True)
-class _Row:
-    index: int
-    """Which checkpoint the line belongs to."""
-    part: int
-    """0: name line, 1: message line, 2: note line."""
-
-
-class CheckpointList(CursorKeys, ScrollView, can_focus=True):
+class CheckpointList(LineList[Checkpoint]):
     """A thread's checkpoints with a cursor; enter restores, `b` branches, `d` deletes."""
 
     COMPONENT_CLASSES = {
@@ -89,18 +76,11 @@ class CheckpointList(CursorKeys, ScrollView, can_focus=True):
     CheckpointList > .checkpoint-list--empty { color: $text-muted; text-style: italic; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Next checkpoint", show=False, id="checkpoints.next"),
-        Binding("up,k", "cursor_up", "Previous checkpoint", show=False, id="checkpoints.previous"),
-        Binding("home,g", "cursor_first", "First checkpoint", show=False, id="checkpoints.first"),
-        Binding("end,G", "cursor_last", "Last checkpoint", show=False, id="checkpoints.last"),
-        Binding("enter", "restore", "Restore", id="checkpoints.restore"),
-        Binding("b", "branch", "Branch", id="checkpoints.branch"),
-        Binding("d", "delete", "Delete", id="checkpoints.delete"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("checkpoints")
 
-    cursor: reactive[int] = reactive(0, init=False)
-    """Index in `checkpoints` of the selected checkpoint."""
+    CURSOR_CLASS = "checkpoint-list--cursor"
+    EMPTY_CLASS = "checkpoint-list--empty"
+    CACHE_SIZE = 256
 
     @dataclass
     class RestoreRequested(TextualMessage):
@@ -157,11 +137,8 @@ class CheckpointList(CursorKeys, ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._clock: Clock = clock or (lambda: datetime.now(timezone.utc))
         self._thread: Thread | None = None
-        self._checkpoints: list[Checkpoint] = []
         self._messages: dict[int, Message] = {}
-        self._rows: list[_Row] = []
-        self._first_row: list[int] = []
-        self._line_cache: LRUCache[tuple[int, int], Strip] = LRUCache(256)
+        self.empty_text = "No thread selected"
 
     # ------------------------------------------------------------------ data
 
@@ -173,12 +150,21 @@ class CheckpointList(CursorKeys, ScrollView, can_focus=True):
     @property
     def checkpoints(self) -> list[Checkpoint]:
         """The checkpoints shown, in order (the store's: newest first)."""
-        return self._checkpoints
+        return self.items
 
     @property
     def selected(self) -> Checkpoint | None:
         """The checkpoint under the cursor."""
-        return self._checkpoints[self.cursor] if 0 <= self.cursor < len(self._checkpoints) else None
+        return self.selected_item
+
+    def item_key(self, item: Checkpoint) -> str:
+        return item.name
+
+    def item_height(self, item: Checkpoint) -> int:
+        return 3 if item.note and item.note.strip() else 2
+
+    def line_width(self) -> int:
+        return self.size.width
 
     def show_checkpoints(
         self, thread: Thread | None, checkpoints: list[Checkpoint], messages: dict[int, Message]
@@ -188,31 +174,13 @@ class CheckpointList(CursorKeys, ScrollView, can_focus=True):
         Pushing the same thread again keeps the selected checkpoint (by name) when it is
         still there.
         """
-        previous = self.selected
         same_thread = thread is not None and self._thread is not None and thread.id == self._thread.id
         self._thread = thread
-        self._checkpoints = list(checkpoints) if thread is not None else []
         self._messages = dict(messages)
-        self._rows = []
-        self._first_row = []
-        for index, checkpoint in enumerate(self._checkpoints):
-            self._first_row.append(len(self._rows))
-            parts = 3 if checkpoint.note and checkpoint.note.strip() else 2
-            self._rows += [_Row(index, part) for part in range(parts)]
-        self._line_cache.clear()
-        self.virtual_size = Size(self.size.width, max(1, len(self._rows)))
-        target = 0
-        if same_thread and previous is not None:
-            target = next((i for i, c in enumerate(self._checkpoints) if c.name == previous.name), 0)
-        self.set_reactive(CheckpointList.cursor, target)
-        self.call_after_refresh(self._scroll_to_cursor)
-        self.refresh()
+        self.empty_text = "No thread selected" if thread is None else "No checkpoints yet — press c to save one"
+        self.set_items(list(checkpoints) if thread is not None else [], keep=same_thread)
 
     # ------------------------------------------------------------------ keys
-
-    @property
-    def cursor_count(self) -> int:
-        return len(self._checkpoints)
 
     def action_restore(self) -> None:
         """Ask the app to move the head to the selected checkpoint."""
@@ -229,75 +197,21 @@ class CheckpointList(CursorKeys, ScrollView, can_focus=True):
         if (checkpoint := self.selected) is not None:
             self.post_message(self.DeleteRequested(self, checkpoint))
 
-    def watch_cursor(self, old: int, new: int) -> None:
-        self._scroll_to_cursor()
-        self._refresh_entry(old)
-        self._refresh_entry(new)
-
-    def _entry_region(self, index: int) -> Region | None:
-        if not 0 <= index < len(self._first_row):
-            return None
-        top = self._first_row[index]
-        bottom = self._first_row[index + 1] if index + 1 < len(self._first_row) else len(self._rows)
-        return Region(0, top, max(1, self.size.width), bottom - top)
-
-    def _refresh_entry(self, index: int) -> None:
-        region = self._entry_region(index)
-        if region is not None:
-            self.refresh(region.translate((0, -self.scroll_offset.y)))
-
-    def _scroll_to_cursor(self) -> None:
-        region = self._entry_region(self.cursor)
-        if region is not None:
-            self.scroll_to_region(region, animate=False, force=True, x_axis=False, immediate=True)
-
-    async def _on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        line = offset.y + self.scroll_offset.y
-        if 0 <= line < len(self._rows):
-            self.cursor = self._rows[line].index
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._line_cache.clear()
-
-    def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, max(1, len(self._rows)))
+    def make_chosen(self, item: Checkpoint) -> CheckpointList.RestoreRequested:
+        """A double click restores, as enter does."""
+        return self.RestoreRequested(self, item)
 
     # ------------------------------------------------------------------ drawing
 
-    def render_line(self, y: int) -> Strip:
-        line = y + self.scroll_offset.y
-        width = self.size.width
-        if not self._rows:
-            if y == 0:
-                message = "No thread selected" if self._thread is None else "No checkpoints yet — press c to save one"
-                text = Text(f" {message}", style=self.get_component_rich_style("checkpoint-list--empty"), end="")
-                return self._strip(text, width)
-            return Strip.blank(width, self.rich_style)
-        if line >= len(self._rows):
-            return Strip.blank(width, self.rich_style)
-        key = (line, width)
-        strip = self._line_cache.get(key)
-        if strip is None:
-            strip = self._strip(self._line_text(self._rows[line], width), width)
-            self._line_cache[key] = strip
-        if self._rows[line].index == self.cursor:
-            strip = highlight(strip, self.get_component_rich_style("checkpoint-list--cursor"))
-        return strip
-
-    def _strip(self, text: Text, width: int) -> Strip:
+    def render_item_line(self, item: Checkpoint, part: int, width: int, selected: bool) -> Strip:
+        text = self._line_text(item, part, width)
         text.truncate(width, overflow="ellipsis")
-        segments = list(text.render(self.app.console))
-        return Strip(segments).crop_extend(0, width, self.rich_style)
+        return Strip(list(text.render(self.app.console))).crop_extend(0, width, self.rich_style)
 
-    def _line_text(self, row: _Row, width: int) -> Text:
+    def _line_text(self, checkpoint: Checkpoint, part: int, width: int) -> Text:
         style = self.get_component_rich_style
-        checkpoint = self._checkpoints[row.index]
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        if row.part == 0:
+        if part == 0:
             right = Text(end="")
             right.append(checkpoint.kind.value, style=style("checkpoint-list--kind"))
             right.append(" · ", style=style("checkpoint-list--age"))
@@ -318,7 +232,7 @@ class CheckpointList(CursorKeys, ScrollView, can_focus=True):
                 text.append(" " * gap)
                 text.append_text(right)
             return text
-        if row.part == 1:
+        if part == 1:
             message = self._messages.get(checkpoint.message_id)
             text.append(f"   #{checkpoint.message_id}", style=style("checkpoint-list--age"))
             if message is not None:

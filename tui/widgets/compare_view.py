@@ -22,7 +22,7 @@ from itertools import zip_longest
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -31,6 +31,7 @@ from textual.strip import Strip
 from store import Message
 from store import payloads
 
+from ..actions import bindings
 from ..safe_text import clean
 
 MAX_LINES = 40
@@ -120,16 +121,7 @@ class CompareView(ScrollView, can_focus=True):
     CompareView > .compare--empty { color: $text-muted; text-style: italic; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "scroll_down", "Down", show=False, id="compare.down"),
-        Binding("up,k", "scroll_up", "Up", show=False, id="compare.up"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, id="compare.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="compare.page_up"),
-        Binding("home,g", "scroll_home", "Top", show=False, id="compare.top"),
-        Binding("end,G", "scroll_end", "Bottom", show=False, id="compare.bottom"),
-        Binding("n", "next_difference", "Next difference", id="compare.next_difference"),
-        Binding("N,p", "previous_difference", "Previous difference", id="compare.previous_difference"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("compare_view")
 
     current: reactive[int] = reactive(-1, init=False)
     """Index in `differences` of the difference last jumped to (-1: none yet)."""

@@ -20,7 +20,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-from store import Message
+from store import Message, MessageStatus
 from store import payloads
 from store.payloads import MessageKind, ToolCall, ToolResult
 
@@ -114,6 +114,43 @@ def header_label(message: Message, tools: ToolIndex) -> tuple[str, str]:
     if kind is MessageKind.COMPACT_BOUNDARY:
         return "── compacted", "transcript--divider"
     return SYSTEM_LABELS.get(kind, "system"), "transcript--system"
+
+
+def header_text(
+    message: Message,
+    siblings: tuple[int, int] | None,
+    tools: ToolIndex,
+    time: str,
+    selected: bool,
+    is_head: bool,
+    style: Callable[[str], Style],
+) -> Text:
+    """A message's header line: `▶ ‹2/3› assistant · 10:03  #41  ◀ head`."""
+    text = Text(no_wrap=True, end="")
+    text.append(" ▶ " if selected else "   ", style=style("transcript--siblings"))
+    if siblings is not None:
+        text.append(f"‹{siblings[0]}/{siblings[1]}› ", style=style("transcript--siblings"))
+    label, label_class = header_label(message, tools)
+    text.append(label, style=style(label_class))
+    meta = f" · {time}"
+    if message.status is not MessageStatus.COMPLETED:
+        meta += f" · {message.status.value}"
+    text.append(meta, style=style("transcript--meta"))
+    text.append(f"  #{message.id}", style=style("transcript--meta"))
+    original = payloads.copied_from(message.data)
+    if original is not None:
+        # Copied from another thread (a branch, or the prefix an agent continued): not new work.
+        text.append(f"  copy of #{original}", style=style("transcript--meta"))
+    if is_head:
+        text.append("  ◀ head", style=style("transcript--siblings"))
+    return text
+
+
+def divider(message: Message, width: int, pad: Segment, console: Console, style: Callable[[str], Style]) -> Strip:
+    """A compaction boundary: its label centred in a rule."""
+    label = clean_line(message.content)[: max(0, width - 12)] or "conversation compacted"
+    rule = Text(f" {label} ".center(width - INDENT, "─"), style=style("transcript--divider"), end="")
+    return Strip([pad, *rule.render(console)])
 
 
 def payloads_tool_name(message: Message) -> str:

@@ -11,20 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
-from textual.geometry import Size
+from textual.binding import BindingType
 from textual.message import Message as TextualMessage
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store import SearchHit, Thread
 
 from ..safe_text import clean_line
-from .lines import highlight
+from .line_list import LineList
 from ..timefmt import relative_time
 
 LINES_PER_RESULT = 2
@@ -62,7 +60,7 @@ def highlighted_snippet(snippet: str, highlights: list[tuple[int, int]], match_s
     return text
 
 
-class SearchResults(ScrollView, can_focus=False):
+class SearchResults(LineList[Result], can_focus=False):
     """Search results with a cursor; the search screen owns the focus and the keys."""
 
     COMPONENT_CLASSES = {
@@ -85,13 +83,10 @@ class SearchResults(ScrollView, can_focus=False):
     SearchResults > .search-results--active { color: $success; }
     """
 
-    BINDINGS = [
-        Binding("down", "cursor_down", "Next", show=False, id="search.next"),
-        Binding("up", "cursor_up", "Previous", show=False, id="search.previous"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = []
+    """None: the search screen keeps the focus in its field and moves the cursor."""
 
-    cursor: reactive[int] = reactive(0, init=False)
-    """Index of the selected result."""
+    CURSOR_CLASS = "search-results--cursor"
 
     @dataclass
     class NearEnd(TextualMessage):
@@ -103,68 +98,47 @@ class SearchResults(ScrollView, can_focus=False):
         def control(self) -> SearchResults:
             return self.results
 
-    def __init__(self, *, clock: Callable[[], datetime] | None = None, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._results: list[Result] = []
+    def __init__(self, *, clock: Callable[[], datetime] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self.empty_text = ""
 
     @property
     def results(self) -> list[Result]:
         """What is shown, in order."""
-        return self._results
+        return self.items
 
     @property
     def selected(self) -> Result | None:
         """The result under the cursor."""
-        return self._results[self.cursor] if 0 <= self.cursor < len(self._results) else None
+        return self.selected_item
+
+    def line_width(self) -> int:
+        return self.size.width
+
+    def item_height(self, item: Result) -> int:
+        return LINES_PER_RESULT
 
     def show_results(self, results: list[Result], *, keep_cursor: bool = False) -> None:
-        """Replace what is shown."""
-        self._results = results
+        """Replace what is shown; `keep_cursor` keeps the cursor's place (more of the same results)."""
         if not keep_cursor or self.cursor >= len(results):
-            self.cursor = 0
             self.scroll_to(y=0, animate=False)
-        self.virtual_size = Size(self.size.width, len(results) * LINES_PER_RESULT)
-        self.refresh()
+            self.set_items(results, keep=False)
+        else:
+            self.set_items(results, fallback=self.cursor, keep=False)
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self.scroll_to_region_of(new)
-        self.refresh()
-        if new >= len(self._results) - 5:
+        super().watch_cursor(old, new)
+        if new >= len(self.items) - 5:
             self.post_message(self.NearEnd(self))
 
-    def scroll_to_region_of(self, index: int) -> None:
-        top = index * LINES_PER_RESULT
-        if top < self.scroll_y:
-            self.scroll_to(y=top, animate=False)
-        elif top + LINES_PER_RESULT > self.scroll_y + self.size.height:
-            self.scroll_to(y=top + LINES_PER_RESULT - self.size.height, animate=False)
+    def render_item_line(self, item: Result, part: int, width: int, selected: bool) -> Strip:
+        text = self._line_text(item, part, selected)
+        return Strip(list(text.render(self.app.console))).crop_extend(0, width, self.rich_style)
 
-    def action_cursor_down(self) -> None:
-        if self.cursor < len(self._results) - 1:
-            self.cursor += 1
-
-    def action_cursor_up(self) -> None:
-        if self.cursor > 0:
-            self.cursor -= 1
-
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        line = scroll_y + y
-        index, part = divmod(line, LINES_PER_RESULT)
-        width = self.size.width
-        if index >= len(self._results):
-            return Strip.blank(width, self.rich_style)
-        text = self._line_text(self._results[index], part)
-        segments = list(text.render(self.app.console))
-        strip = Strip(segments).crop_extend(scroll_x, scroll_x + width, self.rich_style)
-        if index == self.cursor:
-            strip = highlight(strip, self.get_component_rich_style("search-results--cursor"))
-        return strip
-
-    def _line_text(self, result: Result, part: int) -> Text:
+    def _line_text(self, result: Result, part: int, selected: bool) -> Text:
         where_style = self.get_component_rich_style("search-results--where")
-        marker = "▌ " if result is self.selected else "  "
+        marker = "▌ " if selected else "  "
         if isinstance(result, ThreadResult):
             thread = result.thread
             if part == 0:

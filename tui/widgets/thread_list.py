@@ -3,8 +3,8 @@
 A line reads `● Fix flaky login test      31 ⑂3 2h`: status glyph, title, message count,
 branches (leaves) when there is more than one, age; on wide panes the source too.
 Child threads (a subagent's transcript, a fork made with `b`) sit under their parent
-with `↳`. Ten thousand threads are ten thousand small tuples; lines are rendered when
-they scroll into view and cached.
+with `↳`. Ten thousand threads are ten thousand small tuples; the cursor, paging and the
+cache of rendered lines are `LineList`'s.
 """
 
 from __future__ import annotations
@@ -15,22 +15,17 @@ from datetime import datetime, timezone
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events
-from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
-from textual.geometry import Region, Size
-from textual.message import Message as TextualMessage
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
+from textual.binding import BindingType
 from textual.strip import Strip
 
 from store import payloads
 from store import Source, Thread, ThreadStatus
 
+from ..actions import bindings
 from ..safe_text import clean_line
 from ..timefmt import relative_time
-from .cursor import CursorKeys
-from .lines import fit, highlight, one_line
+from .line_list import LineList
+from .lines import fit, one_line
 
 STATUS_GLYPHS: dict[ThreadStatus, str] = {
     ThreadStatus.IDLE: "○",
@@ -80,7 +75,7 @@ def arrange(threads: list[Thread]) -> list[Row]:
     return rows
 
 
-class ThreadList(CursorKeys, ScrollView, can_focus=True):
+class ThreadList(LineList[Row]):
     """The threads with a cursor; enter opens the thread under it."""
 
     COMPONENT_CLASSES = {
@@ -108,30 +103,24 @@ class ThreadList(CursorKeys, ScrollView, can_focus=True):
     ThreadList > .thread-list--empty { color: $text-muted; text-style: italic; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Next thread", show=False, id="threads.next"),
-        Binding("up,k", "cursor_up", "Previous thread", show=False, id="threads.previous"),
-        Binding("home,g", "cursor_first", "First thread", show=False, id="threads.first"),
-        Binding("end,G", "cursor_last", "Last thread", show=False, id="threads.last"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="threads.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="threads.page_up"),
-        Binding("enter", "choose", "Open", id="threads.open"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("threads")
 
-    cursor: reactive[int] = reactive(0, init=False)
-    """Index in `rows` of the thread under the cursor."""
+    CURSOR_CLASS = "thread-list--cursor"
+    EMPTY_CLASS = "thread-list--empty"
 
     @dataclass
-    class ThreadChosen(TextualMessage):
+    class ThreadChosen(LineList.Chosen):
         """The user pressed enter on a thread."""
 
-        thread_list: ThreadList
-        thread: Thread
+        @property
+        def thread_list(self) -> ThreadList:
+            """The list the thread was chosen in."""
+            return self.line_list  # type: ignore[return-value]
 
         @property
-        def control(self) -> ThreadList:
-            """The list, so `@on(ThreadList.ThreadChosen, "#selector")` works."""
-            return self.thread_list
+        def thread(self) -> Thread:
+            """The chosen thread."""
+            return self.item.thread
 
     def __init__(
         self,
@@ -144,48 +133,39 @@ class ThreadList(CursorKeys, ScrollView, can_focus=True):
         """A thread list; `clock` gives "now" for ages."""
         super().__init__(name=name, id=id, classes=classes)
         self._clock = clock or (lambda: datetime.now(timezone.utc))
-        self._rows: list[Row] = []
         self._open_id: int | None = None
-        self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(1024)
         self.empty_text = "No threads"
-        """What the list says when there is nothing to show."""
 
     @property
     def rows(self) -> list[Row]:
         """The lines, in order."""
-        return self._rows
+        return self.items
 
     @property
     def selected(self) -> Thread | None:
         """The thread under the cursor."""
-        return self._rows[self.cursor].thread if 0 <= self.cursor < len(self._rows) else None
+        row = self.selected_item
+        return row.thread if row is not None else None
+
+    def item_key(self, item: Row) -> int:
+        return item.thread.id
+
+    def make_chosen(self, item: Row) -> ThreadList.ThreadChosen:
+        return self.ThreadChosen(self, item)
 
     def show_threads(self, threads: list[Thread], *, open_id: int | None = None) -> None:
         """Show `threads` (newest first); the cursor stays on the same thread when it can."""
-        previous = self.selected
-        self._rows = arrange(threads)
         self._open_id = open_id
-        self._cache.clear()
-        self.virtual_size = Size(self.size.width, max(1, len(self._rows)))
-        target = 0
-        if previous is not None:
-            target = next((i for i, r in enumerate(self._rows) if r.thread.id == previous.id), min(self.cursor, max(0, len(self._rows) - 1)))
-        self.set_reactive(ThreadList.cursor, target)
-        self.call_after_refresh(self._scroll_to_cursor)
-        self.refresh()
+        self.set_items(arrange(threads), fallback=self.cursor)
 
     def replace_threads(self, threads: list[Thread]) -> None:
         """New versions of listed threads whose place does not change (a live update)."""
         by_id = {t.id: t for t in threads}
-        for index, row in enumerate(self._rows):
-            if row.thread.id in by_id:
-                self._rows[index] = Row(by_id[row.thread.id], row.depth)
-        self._cache.clear()
-        self.refresh()
+        self.replace_items({i: Row(by_id[r.thread.id], r.depth) for i, r in enumerate(self.items) if r.thread.id in by_id})
 
     def select_thread(self, thread_id: int) -> None:
         """Move the cursor to a thread, if it is listed."""
-        for index, row in enumerate(self._rows):
+        for index, row in enumerate(self.items):
             if row.thread.id == thread_id:
                 self.cursor = index
                 return
@@ -193,72 +173,10 @@ class ThreadList(CursorKeys, ScrollView, can_focus=True):
     def mark_open(self, thread_id: int | None) -> None:
         """Show which thread the transcript has open."""
         self._open_id = thread_id
-        self._cache.clear()
-        self.refresh()
+        self.clear_cache()
 
-    # ------------------------------------------------------------------ keys
-
-    @property
-    def cursor_count(self) -> int:
-        return len(self._rows)
-
-    def action_page(self, direction: int) -> None:
-        """A screen further down (or up)."""
-        self.move_cursor_by(max(1, self.size.height - 1) * direction)
-
-    def action_choose(self) -> None:
-        """Open the thread under the cursor."""
-        if (thread := self.selected) is not None:
-            self.post_message(self.ThreadChosen(self, thread))
-
-    def watch_cursor(self, old: int, new: int) -> None:
-        self._scroll_to_cursor()
-        for index in (old, new):
-            y = index - round(self.scroll_y)
-            if 0 <= y < self.size.height:
-                self.refresh(Region(0, y, self.size.width, 1))
-
-    def _scroll_to_cursor(self) -> None:
-        self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, force=True, x_axis=False, immediate=True)
-
-    async def _on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        index = offset.y + round(self.scroll_y)
-        if 0 <= index < len(self._rows):
-            if index == self.cursor and event.chain >= 2:
-                self.action_choose()
-            self.cursor = index
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._cache.clear()
-
-    def on_resize(self) -> None:
-        self._cache.clear()
-        self.virtual_size = Size(self.size.width, max(1, len(self._rows)))
-
-    # ------------------------------------------------------------------ drawing
-
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width or self.size.width
-        index = y + round(self.scroll_y)
-        if not self._rows:
-            if y == 0:
-                text = Text(f" {self.empty_text}", style=self.get_component_rich_style("thread-list--empty"))
-                return one_line(text, width, self.app.console, self.rich_style)
-            return Strip.blank(width, self.rich_style)
-        if index >= len(self._rows):
-            return Strip.blank(width, self.rich_style)
-        key = (index, width)
-        strip = self._cache.get(key)
-        if strip is None:
-            strip = self._line(self._rows[index], width)
-            self._cache[key] = strip
-        if index == self.cursor:
-            strip = highlight(strip, self.get_component_rich_style("thread-list--cursor"))
-        return strip
+    def render_item_line(self, item: Row, part: int, width: int, selected: bool) -> Strip:
+        return self._line(item, width)
 
     def _line(self, row: Row, width: int) -> Strip:
         style = self.get_component_rich_style

@@ -4,8 +4,8 @@ Each line reads `seq  time  marker kind  what it moved`, for example
 `41  3m ago  ● rewound   head 57 → 52 · 5 back`. Move events (the ones `undo` can walk
 back, and undos themselves) carry a marker; moves that a later undo took back are dimmed. Anything that came
 from the user or a transcript (titles, checkpoint names) is cleaned of terminal control
-sequences and never read as markup. A thread can have thousands of events, so lines are
-rendered on demand and kept in an LRU cache, never one widget per event.
+sequences and never read as markup. A thread can have thousands of events: a `LineList`
+renders the lines on screen only and keeps them in its LRU cache.
 """
 
 from __future__ import annotations
@@ -16,23 +16,18 @@ from datetime import datetime, timezone
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
-from textual.message import Message as TextualMessage
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store import Event, EventKind, Thread
 from store.sources import AGENT_NAMES
 
+from ..actions import bindings
 from ..safe_text import clean_line
-from .lines import highlight
-from .sizing import set_virtual_size
+from .line_list import LineList
 from ..timefmt import relative_time
-from .cursor import CursorKeys
 
 Clock = Callable[[], datetime]
 
@@ -149,7 +144,7 @@ def undone_seqs(events_: list[Event]) -> set[int]:
     return seqs
 
 
-class Timeline(CursorKeys, ScrollView, can_focus=True):
+class Timeline(LineList[Event]):
     """A thread's events with a cursor; enter asks the app to jump to that state."""
 
     COMPONENT_CLASSES = {
@@ -181,36 +176,27 @@ class Timeline(CursorKeys, ScrollView, can_focus=True):
     Timeline > .timeline--empty { color: $text-muted; text-style: italic; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Next event", show=False, id="timeline.next"),
-        Binding("up,k", "cursor_up", "Previous event", show=False, id="timeline.previous"),
-        Binding("home,g", "cursor_first", "First event", show=False, id="timeline.first"),
-        Binding("end,G", "cursor_last", "Last event", show=False, id="timeline.last"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="timeline.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="timeline.page_up"),
-        Binding("enter", "choose", "Jump here", id="timeline.choose"),
-        Binding("t", "toggle_time", "Time format", id="timeline.toggle_time"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("timeline")
 
-    cursor: reactive[int] = reactive(0, init=False)
-    """Index in `events` of the selected event."""
+    CURSOR_CLASS = "timeline--cursor"
+    EMPTY_CLASS = "timeline--empty"
 
     absolute_time: reactive[bool] = reactive(False, init=False)
     """Show times as 2026-03-14 09:00:41 instead of '3m ago'."""
 
     @dataclass
-    class EventChosen(TextualMessage):
+    class EventChosen(LineList.Chosen):
         """The user pressed enter on an event: jump to the state it led to."""
 
-        timeline: Timeline
-        """The timeline the event was chosen in."""
-        event: Event
-        """The chosen event."""
+        @property
+        def timeline(self) -> Timeline:
+            """The timeline the event was chosen in."""
+            return self.line_list  # type: ignore[return-value]
 
         @property
-        def control(self) -> Timeline:
-            """The timeline, so `@on(Timeline.EventChosen, "#selector")` works."""
-            return self.timeline
+        def event(self) -> Event:
+            """The chosen event."""
+            return self.item
 
     def __init__(
         self,
@@ -225,10 +211,9 @@ class Timeline(CursorKeys, ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._clock: Clock = clock or (lambda: datetime.now(timezone.utc))
         self._thread: Thread | None = None
-        self._events: list[Event] = []
         self._undone: set[int] = set()
         self._seq_width = 1
-        self._line_cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
+        self.empty_text = "No thread selected"
 
     # ------------------------------------------------------------------ data
 
@@ -240,12 +225,26 @@ class Timeline(CursorKeys, ScrollView, can_focus=True):
     @property
     def shown_events(self) -> list[Event]:
         """The events shown, oldest first."""
-        return self._events
+        return self.items
 
     @property
     def selected(self) -> Event | None:
         """The event under the cursor."""
-        return self._events[self.cursor] if 0 <= self.cursor < len(self._events) else None
+        return self.selected_item
+
+    @property
+    def _line_cache(self) -> LRUCache[Any, Strip]:
+        """The rendered lines (a test counts them)."""
+        return self._cache
+
+    def item_key(self, item: Event) -> int:
+        return item.id
+
+    def make_chosen(self, item: Event) -> Timeline.EventChosen:
+        return self.EventChosen(self, item)
+
+    def line_width(self) -> int:
+        return self.size.width
 
     def show_events(self, thread: Thread | None, events_: list[Event]) -> None:
         """Show `events_` (oldest first) of `thread`; None clears the timeline.
@@ -253,109 +252,30 @@ class Timeline(CursorKeys, ScrollView, can_focus=True):
         Pushing the same thread again (a live refresh) keeps the selected event, unless
         the cursor was on the newest one: then it follows the newest.
         """
-        previous = self.selected
-        was_at_end = not self._events or self.cursor >= len(self._events) - 1
+        was_at_end = not self.items or self.cursor >= len(self.items) - 1
         same_thread = thread is not None and self._thread is not None and thread.id == self._thread.id
         self._thread = thread
-        self._events = list(events_) if thread is not None else []
-        self._undone = undone_seqs(self._events)
-        self._seq_width = len(str(max((e.seq for e in self._events), default=1)))
-        self._line_cache.clear()
-        set_virtual_size(self, Size(self.size.width, max(1, len(self._events))))
-        target = len(self._events) - 1
-        if same_thread and previous is not None and not was_at_end:
-            target = next((i for i, e in enumerate(self._events) if e.id == previous.id), target)
-        self.set_reactive(Timeline.cursor, max(0, target))
-        self.call_after_refresh(self._scroll_to_cursor)
-        self.refresh()
+        shown = list(events_) if thread is not None else []
+        self._undone = undone_seqs(shown)
+        self._seq_width = len(str(max((e.seq for e in shown), default=1)))
+        self.empty_text = "No thread selected" if thread is None else "No events yet"
+        self.set_items(shown, fallback=len(shown) - 1, keep=same_thread and not was_at_end)
 
     # ------------------------------------------------------------------ keys
-
-    @property
-    def cursor_count(self) -> int:
-        return len(self._events)
-
-    def action_page_down(self) -> None:
-        """Move the cursor a page down."""
-        self.move_cursor_by(max(1, self.size.height - 1))
-
-    def action_page_up(self) -> None:
-        """Move the cursor a page up."""
-        self.move_cursor_by(-max(1, self.size.height - 1))
-
-    def action_choose(self) -> None:
-        """Ask the app to jump to the state the selected event led to."""
-        event = self.selected
-        if event is not None:
-            self.post_message(self.EventChosen(self, event))
 
     def action_toggle_time(self) -> None:
         """Switch between relative and absolute times."""
         self.absolute_time = not self.absolute_time
 
-    def watch_cursor(self, old: int, new: int) -> None:
-        self._scroll_to_cursor()
-        self.refresh_line(old)
-        self.refresh_line(new)
-
     def watch_absolute_time(self) -> None:
-        self._line_cache.clear()
-        self.refresh()
-
-    def refresh_line(self, index: int) -> None:
-        """Repaint the line of one event (if it is on screen)."""
-        y = index - self.scroll_offset.y
-        if 0 <= y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
-
-    def _scroll_to_cursor(self) -> None:
-        self.scroll_to_region(
-            Region(0, self.cursor, 1, 1), animate=False, force=True, x_axis=False, immediate=True
-        )
-
-    async def _on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        index = offset.y + self.scroll_offset.y
-        if 0 <= index < len(self._events):
-            if index == self.cursor and event.chain >= 2:
-                self.action_choose()
-            self.cursor = index
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._line_cache.clear()
-
-    def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, max(1, len(self._events)))
+        self.clear_cache()
 
     # ------------------------------------------------------------------ drawing
 
-    def render_line(self, y: int) -> Strip:
-        index = y + self.scroll_offset.y
-        width = self.size.width
-        if not self._events:
-            if y == 0:
-                message = "No thread selected" if self._thread is None else "No events yet"
-                text = Text(f" {message}", style=self.get_component_rich_style("timeline--empty"), end="")
-                return self._strip(text, width)
-            return Strip.blank(width, self.rich_style)
-        if index >= len(self._events):
-            return Strip.blank(width, self.rich_style)
-        key = (index, width, self.absolute_time)
-        strip = self._line_cache.get(key)
-        if strip is None:
-            strip = self._strip(self._line_text(self._events[index]), width)
-            self._line_cache[key] = strip
-        if index == self.cursor:
-            strip = highlight(strip, self.get_component_rich_style("timeline--cursor"))
-        return strip
-
-    def _strip(self, text: Text, width: int) -> Strip:
+    def render_item_line(self, item: Event, part: int, width: int, selected: bool) -> Strip:
+        text = self._line_text(item)
         text.truncate(width, overflow="ellipsis")
-        segments = list(text.render(self.app.console))
-        return Strip(segments).crop_extend(0, width, self.rich_style)
+        return Strip(list(text.render(self.app.console))).crop_extend(0, width, self.rich_style)
 
     def _time(self, moment: datetime) -> str:
         if self.absolute_time:

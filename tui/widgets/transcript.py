@@ -28,7 +28,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message as TextualMessage
@@ -36,15 +36,14 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store import Message, MessageStatus, Thread
+from store import Message, Thread
 from store import payloads
-from store.payloads import copied_from
 
-from ..safe_text import clean_line
+from ..actions import bindings
 from ..thread_model import SiblingInfo
 from .lines import highlight, one_line
 from .sizing import set_virtual_size
-from .message_view import FOLD_KEEP, FOLD_OVER, INDENT, BodyRenderer, ToolIndex, estimate, header_label, levels, to_strips
+from .message_view import FOLD_KEEP, FOLD_OVER, INDENT, BodyRenderer, ToolIndex, divider, estimate, header_text, levels, to_strips
 
 
 def is_boundary(message: Message) -> bool:
@@ -92,17 +91,7 @@ class Transcript(ScrollView, can_focus=True):
     Transcript > .transcript--empty { color: $text-muted; text-style: italic; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Next message", show=False, id="transcript.next"),
-        Binding("up,k", "cursor_up", "Previous message", show=False, id="transcript.previous"),
-        Binding("home,g", "cursor_first", "First message", show=False, id="transcript.first"),
-        Binding("end,G", "cursor_last", "Last message", show=False, id="transcript.last"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="transcript.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="transcript.page_up"),
-        Binding("enter,space", "open", "Expand", id="transcript.toggle"),
-        Binding("left", "screen.sibling(-1)", "Previous sibling", show=False, id="transcript.sibling_previous"),
-        Binding("right", "screen.sibling(1)", "Next sibling", show=False, id="transcript.sibling_next"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("transcript")
 
     cursor: reactive[int] = reactive(0, init=False)
     """Index in `path` of the selected message."""
@@ -487,28 +476,14 @@ class Transcript(ScrollView, can_focus=True):
         return moment.astimezone(self._tz).strftime("%H:%M") if self._tz else moment.astimezone().strftime("%H:%M")
 
     def _header(self, message: Message, width: int, selected: bool) -> Strip:
-        style = self.get_component_rich_style
-        text = Text(no_wrap=True, end="")
-        text.append(" ▶ " if selected else "   ", style=style("transcript--siblings"))
-        info = self._siblings.get(message.id)
-        if info is not None:
-            text.append(f"‹{info[0]}/{info[1]}› ", style=style("transcript--siblings"))
-        label, label_class = header_label(message, self._tools)
-        text.append(label, style=style(label_class))
-        meta = f" · {self._time(message.created_at)}"
-        if message.status is not MessageStatus.COMPLETED:
-            meta += f" · {message.status.value}"
-        text.append(meta, style=style("transcript--meta"))
-        text.append(f"  #{message.id}", style=style("transcript--meta"))
-        original = copied_from(message.data)
-        if original is not None:
-            # Copied from another thread (a branch, or the prefix an agent continued): not new work.
-            text.append(f"  copy of #{original}", style=style("transcript--meta"))
-        if self._thread is not None and message.id == self._thread.current_leaf_id:
-            text.append("  ◀ head", style=style("transcript--siblings"))
+        is_head = self._thread is not None and message.id == self._thread.current_leaf_id
+        text = header_text(
+            message, self._siblings.get(message.id), self._tools, self._time(message.created_at), selected, is_head,
+            self.get_component_rich_style,
+        )
         strip = one_line(text, width, self.app.console, self.rich_style)
         if selected:
-            strip = highlight(strip, style("transcript--cursor"))
+            strip = highlight(strip, self.get_component_rich_style("transcript--cursor"))
         return strip
 
     def _body(self, message: Message, width: int, level: int) -> list[Strip]:
@@ -523,11 +498,8 @@ class Transcript(ScrollView, can_focus=True):
         style = self.get_component_rich_style
         pad = Segment(" " * INDENT)
         if is_boundary(message):
-            label = clean_line(message.content)[: max(0, width - 12)] or "conversation compacted"
-            rule = Text(f" {label} ".center(width - INDENT, "─"), style=style("transcript--divider"), end="")
-            return [Strip([pad, *rule.render(self.app.console)])]
-        inner = max(1, width - INDENT - 1)
-        rows = BodyRenderer(self.app.console, style).render(message, inner, level, self._tools)
+            return [divider(message, width, pad, self.app.console, style)]
+        rows = BodyRenderer(self.app.console, style).render(message, max(1, width - INDENT - 1), level, self._tools)
         return to_strips(rows, pad)
 
 
