@@ -15,20 +15,24 @@ import tempfile
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
 from textual.worker import Worker
 
 from store import Store, StoreError
-from store.follow import DatabaseGone, FollowChange, Follower
 
 from .actions import bindings
 from .commands import GroveCommands
+from .heap import release_heap
 from .key_hold import KeyHold
 from .notify import literal
 from .workers import report_worker_state
 from .screens.main import MainScreen
+
+if TYPE_CHECKING:  # the importers behind the follower load only when --follow asks for them
+    from store.follow import FollowChange, Follower
 
 Clock = Callable[[], datetime]
 
@@ -139,6 +143,8 @@ class GroveApp(KeyHold):
         `data_version` then redraws what changed, keeping the selection and scroll, so
         nothing the person is doing is disturbed. New sessions get a notification.
         """
+        from store.follow import DatabaseGone, Follower
+
         paths = self.follow if isinstance(self.follow, list) else None
         follower = Follower(self.store, paths)
         try:
@@ -180,6 +186,7 @@ class GroveApp(KeyHold):
         report_worker_state(self, event)
 
     async def on_unmount(self) -> None:
+        release_heap()
         self._follow_stop.set()
         if self._owns_store and self.store is not None:
             await self.store.close()

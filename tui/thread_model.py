@@ -144,6 +144,15 @@ def view_of(thread: Thread, messages: list[Message]) -> ThreadView:
     return ThreadView(thread, messages, path, siblings, branch, len(leaves), children)
 
 
+def path_view(thread: Thread, path: list[Message]) -> ThreadView:
+    """What can be shown from the active path alone, before the rest of the thread is read:
+    the path, no ‹k/n› marks yet, the branch count from the thread's row."""
+    children: Children = {}
+    for message in path:
+        children.setdefault(message.parent_id, []).append(message)
+    return ThreadView(thread, list(path), list(path), {}, 0, thread.leaf_count, children)
+
+
 def grown_view(view: ThreadView, thread: Thread, added: list[Message]) -> tuple[ThreadView, bool]:
     """The view after `added` (messages stored after all of the view's) and `thread`'s new row.
 

@@ -31,6 +31,7 @@ from ..flows.checkpoints import CheckpointFlows
 from ..flows.handoff import HandOffFlows
 from ..flows.jumps import JumpFlows
 from ..flows.sessions import SessionFlows
+from ..heap import settle_heap
 from ..safe_text import clean_line
 from ..widgets.thread_list import ThreadList
 from ..widgets.thread_pane import ThreadPane
@@ -210,6 +211,7 @@ class MainScreen(PaletteTarget, SessionFlows, HandOffFlows, JumpFlows, Checkpoin
         if select_id is not None:
             self.thread_list.select_thread(select_id)
         self._show_threads_title()
+        settle_heap()
         if first:
             self._data_version = await self.store.data_version()
             if not threads and not await self.store.count_threads(include_archived=True):

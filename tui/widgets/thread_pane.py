@@ -26,9 +26,10 @@ from textual.widgets import TabbedContent, TabPane
 
 from store import Checkpoint, Event, Message, Store, Thread, payloads
 
+from ..heap import settle_heap
 from ..notify import literal
 from ..safe_text import clean_line
-from ..thread_model import ThreadView, grown_view, view_of
+from ..thread_model import ThreadView, grown_view, path_view, view_of
 from .branch_tree import BranchTree
 from .checkpoint_list import CheckpointList
 from .timeline import Timeline
@@ -137,13 +138,38 @@ class ThreadPane(Horizontal):
     async def load_thread(
         self, thread_id: int, select_id: int | None = None, select_index: int | None = None, focus: bool = False
     ) -> None:
-        """Open a thread: its active path in the transcript, its tree, timeline and checkpoints."""
+        """Open a thread: its active path in the transcript, its tree, timeline and checkpoints.
+
+        Another thread than the one shown is painted in two steps: its active path first
+        (one indexed walk up from the head), then, once every message is read, the ‹k/n›
+        marks, the tree and the side tabs — so a long thread reads at once.
+        """
         thread = await self.store.get_thread(thread_id)
+        first: ThreadView | None = None
+        if self.view is None or self.view.thread.id != thread_id:
+            path = await self.store.path(thread_id)
+            if select_index is not None and 0 <= select_index < len(path):
+                select_id, select_index = path[select_index].id, None
+            self.view = first = path_view(thread, path)
+            self.transcript.show_path(thread, path, {}, select_id=select_id)
+            self.query_one(BranchTree).show_tree(None, [])
+            self.query_one(Timeline).show_events(None, [])
+            self.query_one(CheckpointList).show_checkpoints(None, [], {})
+            self.show_title()
         messages = await self.store.messages(thread_id)
-        self._show_view(view_of(thread, messages), select_id=select_id, select_index=select_index)
+        view = view_of(thread, messages)
+        if first is not None and self.view is first and [m.id for m in view.path] == [m.id for m in first.path]:
+            self.view = view  # the path on screen is the one read: add the marks, the tree
+            self.transcript.mark_siblings(view.path, view.siblings)
+            self.query_one(BranchTree).show_tree(view.thread, view.messages, view.children)
+            self.post_message(self.Shown(self, view.thread))
+            self.show_title()
+        else:
+            self._show_view(view, select_id=select_id, select_index=select_index)
         if focus:
             self.transcript.focus()
         await self._load_side(thread)
+        settle_heap()
 
     def _show_view(self, view: ThreadView, *, select_id: int | None = None, select_index: int | None = None) -> None:
         self.view = view

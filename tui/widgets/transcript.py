@@ -198,6 +198,17 @@ class Transcript(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Selected(self, self.selected))
 
+    def mark_siblings(self, path: list[Message], siblings: dict[int, SiblingInfo]) -> None:
+        """Set the ‹k/n› marks of the path shown (on a first open they come after the
+        path). `path` is the same messages read again with the rest of the thread: they
+        replace the ones shown, so there is one copy; nothing is laid out again (a mark
+        never changes a block's height)."""
+        if [m.id for m in path] != [m.id for m in self._path]:
+            raise ValueError("mark_siblings keeps the path shown; use show_path for another")
+        self._path = list(path)
+        self._siblings = dict(siblings)
+        self.refresh()
+
     def extend_path(self, thread: Thread, added: list[Message], siblings: dict[int, SiblingInfo]) -> None:
         """Append `added` after the path shown (the thread grew under its head).
 
