@@ -164,6 +164,21 @@ ACTIONS: tuple[Action, ...] = (
     Action("compare.bottom", "end,G", "scroll_end", "Bottom", "compare_view"),
     Action("compare.next_difference", "n", "next_difference", "Next difference", "compare_view", show=True),
     Action("compare.previous_difference", "N,p", "previous_difference", "Previous difference", "compare_view", show=True),
+    Action("search.close", "escape", "close", "Close", "search", show=True, priority=True),
+    Action("search.jump", "enter", "jump", "Jump there", "search", show=True, priority=True),
+    Action("search.next", "down", "move(1)", "Next", "search", priority=True),
+    Action("search.previous", "up", "move(-1)", "Previous", "search", priority=True),
+    Action("search.page_down", "pagedown", "move(10)", "Page down", "search"),
+    Action("search.page_up", "pageup", "move(-10)", "Page up", "search"),
+    Action("search.scope", "ctrl+t", "toggle_scope", "This thread / all", "search", show=True),
+    Action("search.role", "ctrl+r", "cycle_role", "Role", "search", show=True),
+    Action("search.source", "ctrl+o", "cycle_source", "Source", "search", show=True),
+    Action("projects.clear", "escape", "clear", "All projects", "projects", show=True, priority=True),
+    Action("welcome.demo", "d", "choose('demo')", "Fill with demo threads", "welcome", show=True),
+    Action("welcome.import", "i", "choose('import')", "Import sessions", "welcome", show=True),
+    Action("welcome.new", "n", "choose('new')", "New thread", "welcome", show=True),
+    Action("welcome.quit", "q", "app.quit", "Quit", "welcome", show=True),
+    Action("help.close", "escape,q,question_mark", "close", "Close", "help", show=True, priority=True),
 )
 """Every action, grouped by scope in help order."""
 
@@ -179,6 +194,10 @@ HELP_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Continue in an agent", ("handoff",)),
     ("Prompts", ("prompt",)),
     ("Compare", ("compare", "compare_view")),
+    ("Search", ("search",)),
+    ("Projects", ("projects",)),
+    ("Welcome", ("welcome",)),
+    ("Help", ("help",)),
 )
 """(heading, scopes) of the help screen and `grove keys`, in order."""
 

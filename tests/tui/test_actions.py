@@ -68,3 +68,30 @@ def test_tui_has_no_import_circle() -> None:
     for name in sorted(graph):
         if name not in state:
             visit(name, [])
+
+
+def test_every_binding_of_every_screen_and_widget_is_a_registry_action() -> None:
+    """No screen or widget keeps a binding list of its own: each binding's id is an action's,
+    so `grove keys` lists it, help shows it and config.toml can remap it."""
+    import importlib
+    import pkgutil
+
+    import tui
+    from textual.dom import DOMNode
+
+    for info in pkgutil.walk_packages(tui.__path__, "tui."):
+        if not info.name.endswith("__main__"):  # `python -m tui.cli` would run the CLI
+            importlib.import_module(info.name)
+    registry = {a.id for a in ACTIONS}
+    seen = 0
+
+    def subclasses(cls: type) -> list[type]:
+        return [cls, *[s for sub in cls.__subclasses__() for s in subclasses(sub)]]
+
+    for cls in subclasses(DOMNode):
+        if not cls.__module__.startswith("tui."):
+            continue
+        for binding in cls.__dict__.get("BINDINGS", []):
+            seen += 1
+            assert getattr(binding, "id", None) in registry, f"{cls.__name__}: {binding}"
+    assert seen > 50

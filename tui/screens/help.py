@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.keys import key_to_character
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..actions import keyed_actions
+from ..actions import bindings, keyed_actions
 
 
 def _shown_key(key: str) -> str:
@@ -45,7 +47,7 @@ def key_table(keymap: dict[str, str]) -> Table:
 class HelpScreen(ModalScreen[None]):
     """Every key of the app, by pane; escape, q or ? closes."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", priority=True, id="help.close")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("help")
 
     def __init__(self, keymap: dict[str, str]) -> None:
         """The keys in effect: the defaults, with `keymap` (binding id → keys) over them."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -209,7 +209,7 @@ ALL_PROJECTS = ""
 class ProjectScreen(ModalScreen[str]):
     """Pick one project to narrow the thread list to; "All projects" or escape clears the filter."""
 
-    BINDINGS = [Binding("escape", "clear", "All projects", priority=True, id="projects.clear")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("projects")
 
     def __init__(self, projects: list[tuple[str, int]], current: str | None = None) -> None:
         super().__init__()

@@ -10,16 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from store import Role, Source, Store
 
+from ..actions import bindings
 from ..widgets.search_results import MessageResult, Result, SearchResults, ThreadResult
 from ..key_hold import release_after_focus
 from ..workers import ReportsWorkerFailures
@@ -55,17 +57,7 @@ class SearchScreen(ReportsWorkerFailures, ModalScreen[SearchJump | None]):
     SearchScreen Input, SearchScreen Input:focus { border: none; height: 1; padding: 0 1; }
     """
 
-    BINDINGS = [
-        Binding("escape", "close", "Close", priority=True, id="search.close"),
-        Binding("enter", "jump", "Jump there", priority=True, id="search.jump"),
-        Binding("down", "move(1)", "Next", show=False, priority=True, id="search.next"),
-        Binding("up", "move(-1)", "Previous", show=False, priority=True, id="search.previous"),
-        Binding("pagedown", "move(10)", "Page down", show=False, id="search.page_down"),
-        Binding("pageup", "move(-10)", "Page up", show=False, id="search.page_up"),
-        Binding("ctrl+t", "toggle_scope", "This thread / all", id="search.scope"),
-        Binding("ctrl+r", "cycle_role", "Role", id="search.role"),
-        Binding("ctrl+o", "cycle_source", "Source", id="search.source"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("search")
 
     def __init__(
         self,

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ..actions import bindings
 from ..safe_text import clean_line
 
 
@@ -29,12 +31,7 @@ class WelcomeScreen(Screen[str]):
     Dismisses with "demo", "import" or "new"; the main screen does the work.
     """
 
-    BINDINGS = [
-        Binding("d", "choose('demo')", "Fill with demo threads", id="welcome.demo"),
-        Binding("i", "choose('import')", "Import sessions", id="welcome.import"),
-        Binding("n", "choose('new')", "New thread", id="welcome.new"),
-        Binding("q", "app.quit", "Quit", id="welcome.quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("welcome")
 
     def __init__(self, db_path: Path | None, sessions: int | None) -> None:
         super().__init__()
