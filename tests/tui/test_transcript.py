@@ -82,3 +82,31 @@ async def test_selection_stays_in_view_when_the_content_narrows_without_a_resize
         await pilot.pause()
         text = screen_text(transcript)
         assert "40: word0" in text and "word29" in text.split("40: word0")[1]
+
+
+async def test_a_long_path_measures_only_what_is_near_and_still_reads_right_from_the_top() -> None:
+    """Far from the selection and the end, heights are a guess until first drawn; going to
+    the first message shows it whole, measured, at the top."""
+    from tui.widgets.transcript import ESTIMATE_ALL_UP_TO, FAR_GUESS
+
+    count = ESTIMATE_ALL_UP_TO + 1_000
+    body = "\n".join(f"line {n}" for n in range(5))
+    path = [msg(i, Role.USER if i % 2 else Role.ASSISTANT, f"message {i}\n{body}") for i in range(1, count + 1)]
+    thread = Thread(id=1, title="t", created_at=T0, updated_at=T0, current_leaf_id=count, message_count=count)
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.query_one(Transcript)
+        transcript.show_path(thread, path, {})
+        await pilot.pause()
+        await pilot.pause()
+        middle = count // 3  # far from the top, the selection and the end
+        assert transcript._heights[middle] == FAR_GUESS and not transcript._exact[middle]
+        assert f"message {count}" in screen_text(transcript)
+        transcript.focus()
+        transcript.cursor = middle
+        await pilot.pause()
+        await pilot.pause()
+        text = screen_text(transcript)
+        assert f"message {middle + 1}" in text and "line 4" in text  # drawn whole, measured
+        assert transcript._exact[middle] and transcript._heights[middle] > FAR_GUESS
+        assert transcript.selected is not None and transcript.selected.id == middle + 1

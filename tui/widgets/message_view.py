@@ -337,6 +337,15 @@ class BodyRenderer:
         return lines
 
 
+ESTIMATE_ALL_UP_TO = 2_000
+"""A path this long or shorter has every height estimated when it is laid out."""
+ESTIMATE_AROUND = 500
+"""On a longer path, how many messages before and after the selection (and before the
+end) are estimated; the rest count FAR_GUESS lines until they are first drawn."""
+FAR_GUESS = 3
+"""A header, one line of text and the gap: the shortest message's block."""
+
+
 def estimate(message: Message, width: int, level: int) -> int:
     """A quick guess of a block's height (header and gap included), without rendering."""
     kind = kind_of(message)

@@ -43,7 +43,8 @@ from ..actions import bindings
 from ..thread_model import SiblingInfo
 from .lines import highlight, one_line
 from .sizing import set_virtual_size
-from .message_view import FOLD_KEEP, FOLD_OVER, INDENT, BodyRenderer, ToolIndex, divider, estimate, header_text, levels, to_strips
+from .message_view import ESTIMATE_ALL_UP_TO, ESTIMATE_AROUND, FAR_GUESS, FOLD_KEEP, FOLD_OVER, INDENT, BodyRenderer
+from .message_view import ToolIndex, divider, estimate, header_text, levels, to_strips
 
 
 def is_boundary(message: Message) -> bool:
@@ -184,12 +185,12 @@ class Transcript(ScrollView, can_focus=True):
         self._siblings = dict(siblings)
         self._tools = ToolIndex.of(self._path)
         self._bodies.clear()  # a result arriving changes the block of the call it answers
-        self._relayout()
         target = len(self._path) - 1
         if select_id is not None and select_id in self._index:
             target = self._index[select_id]
         elif previous is not None and not following and previous.id in self._index:
             target = self._index[previous.id]
+        self._relayout(around=target)
         self.set_reactive(Transcript.cursor, max(0, target))
         if not same:
             self.scroll_to(y=0, animate=False, immediate=True)
@@ -251,19 +252,32 @@ class Transcript(ScrollView, can_focus=True):
         # pane, and their ends would be cut off (issue 10 item 20).
         return max(1, self.scrollable_content_region.width or self.size.width or 80)
 
-    def _relayout(self) -> None:
-        """Heights for every message: known exact ones, else estimates."""
+    def _relayout(self, around: int | None = None) -> None:
+        """Heights for every message: known exact ones, else estimates.
+
+        On a long path only the messages near `around` (default: the selection) and near
+        the end are estimated; the others count FAR_GUESS lines until they scroll into
+        view and are measured (`_settle`), so opening 10,000 messages costs no more than
+        opening a few thousand.
+        """
         width = self._width()
         if width != self._layout_width:
             self._known.clear()
             self._layout_width = width
+        count = len(self._path)
+        centre = self.cursor if around is None else around
+        near_from, near_to, tail_from = 0, count, 0
+        if count > ESTIMATE_ALL_UP_TO:
+            near_from, near_to = centre - ESTIMATE_AROUND, centre + ESTIMATE_AROUND
+            tail_from = count - ESTIMATE_AROUND
         heights: list[int] = []
         exact: list[bool] = []
-        for message in self._path:
+        for index, message in enumerate(self._path):
             level = self._expanded.get(message.id, 0)
             known = self._known.get((message.id, level))
             if known is None:
-                heights.append(estimate(message, width, level))
+                near = index >= tail_from or near_from <= index < near_to
+                heights.append(estimate(message, width, level) if near else FAR_GUESS)
                 exact.append(False)
             else:
                 heights.append(known)
