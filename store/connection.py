@@ -120,25 +120,6 @@ def _read_transaction(conn: sqlite3.Connection, fn: Callable[..., T], args: tupl
         conn.execute("COMMIT")
 
 
-def _write_transactions(conn: sqlite3.Connection, fn: Callable[..., T], calls: list[tuple[Any, ...]]) -> list[T | sqlite3.Error]:
-    out: list[T | sqlite3.Error] = []
-    for args in calls:
-        try:
-            out.append(_write_transaction(conn, fn, args))
-        except sqlite3.Error as exc:
-            out.append(exc)
-    return out
-
-
-async def run_writes(conn: aiosqlite.Connection, fn: Callable[..., T], calls: list[tuple[Any, ...]]) -> list[T | sqlite3.Error]:
-    """Run `fn(sqlite3_conn, *args)` for each `args`, each in its own write transaction, in one hop.
-
-    A call that fails with `sqlite3.Error` is rolled back alone and gives its exception in
-    its place; the others are committed.
-    """
-    return await conn._execute(_write_transactions, conn._conn, fn, calls)
-
-
 async def run_write(conn: aiosqlite.Connection, fn: Callable[..., T], *args: Any) -> T:
     """Run `fn(sqlite3_conn, *args)` inside BEGIN IMMEDIATE … COMMIT, in one hop."""
     return await conn._execute(_write_transaction, conn._conn, fn, args)

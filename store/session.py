@@ -9,7 +9,6 @@ the Store's methods).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -32,22 +31,11 @@ class Session:
         self.read_only_reason: str | None = None
         """Why writes are refused (e.g. the file was deleted under us); None: writable."""
 
-    def check_writable(self) -> None:
-        """InvalidOperation with the reason when writes are refused."""
-        if self.read_only_reason is not None:
-            raise InvalidOperation(self.read_only_reason)
-
     async def write(self, fn: Callable[..., T], *args: Any) -> T:
         """Run `fn(sqlite3_conn, *args)` as one write transaction, in one hop."""
-        if self.read_only_reason is not None:  # check_writable, inline: every small write passes here
+        if self.read_only_reason is not None:
             raise InvalidOperation(self.read_only_reason)
         return await connection.run_write(self.writer, fn, *args)
-
-    async def writes(self, fn: Callable[..., T], calls: list[tuple[Any, ...]]) -> list[T | sqlite3.Error]:
-        """Run `fn(sqlite3_conn, *args)` for each `args` as its own write transaction, all in one
-        hop; a call that fails with `sqlite3.Error` is rolled back alone and gives the error."""
-        self.check_writable()
-        return await connection.run_writes(self.writer, fn, calls)
 
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
         """Run `fn(sqlite3_conn, *args)` as one read transaction (one snapshot), in one hop."""
