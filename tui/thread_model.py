@@ -147,10 +147,7 @@ def view_of(thread: Thread, messages: list[Message]) -> ThreadView:
 def path_view(thread: Thread, path: list[Message]) -> ThreadView:
     """What can be shown from the active path alone, before the rest of the thread is read:
     the path, no ‹k/n› marks yet, the branch count from the thread's row."""
-    children: Children = {}
-    for message in path:
-        children.setdefault(message.parent_id, []).append(message)
-    return ThreadView(thread, list(path), list(path), {}, 0, thread.leaf_count, children)
+    return ThreadView(thread, list(path), list(path), {}, 0, thread.leaf_count, children_of(path))
 
 
 def grown_view(view: ThreadView, thread: Thread, added: list[Message]) -> tuple[ThreadView, bool]:

@@ -158,24 +158,25 @@ class ThreadPane(Horizontal):
             self.show_title()
         messages = await self.store.messages(thread_id)
         view = view_of(thread, messages)
-        if first is not None and self.view is first and [m.id for m in view.path] == [m.id for m in first.path]:
-            self.view = view  # the path on screen is the one read: add the marks, the tree
-            self.transcript.mark_siblings(view.path, view.siblings)
-            self.query_one(BranchTree).show_tree(view.thread, view.messages, view.children)
-            self.post_message(self.Shown(self, view.thread))
-            self.show_title()
-        else:
-            self._show_view(view, select_id=select_id, select_index=select_index)
+        # The path on screen is the one just read (nothing moved the head in between): it
+        # only gains its marks, not a new layout.
+        shown = first is not None and self.view is first and [m.id for m in view.path] == [m.id for m in first.path]
+        self._show_view(view, select_id=select_id, select_index=select_index, path_shown=shown)
         if focus:
             self.transcript.focus()
         await self._load_side(thread)
         settle_heap()
 
-    def _show_view(self, view: ThreadView, *, select_id: int | None = None, select_index: int | None = None) -> None:
+    def _show_view(
+        self, view: ThreadView, *, select_id: int | None = None, select_index: int | None = None, path_shown: bool = False
+    ) -> None:
         self.view = view
         if select_index is not None and 0 <= select_index < len(view.path):
             select_id = view.path[select_index].id
-        self.transcript.show_path(view.thread, view.path, view.siblings, select_id=select_id)
+        if path_shown:
+            self.transcript.mark_siblings(view.path, view.siblings)
+        else:
+            self.transcript.show_path(view.thread, view.path, view.siblings, select_id=select_id)
         self.query_one(BranchTree).show_tree(view.thread, view.messages, view.children)
         self.post_message(self.Shown(self, view.thread))
         self.show_title()

@@ -204,7 +204,7 @@ class Transcript(ScrollView, can_focus=True):
         path). `path` is the same messages read again with the rest of the thread: they
         replace the ones shown, so there is one copy; nothing is laid out again (a mark
         never changes a block's height)."""
-        if [m.id for m in path] != [m.id for m in self._path]:
+        if len(path) != len(self._path) or (path and path[-1].id != self._path[-1].id):
             raise ValueError("mark_siblings keeps the path shown; use show_path for another")
         self._path = list(path)
         self._siblings = dict(siblings)
